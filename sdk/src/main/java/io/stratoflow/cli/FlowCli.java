@@ -1,0 +1,90 @@
+package io.stratoflow.cli;
+
+import io.stratoflow.api.FlowSpec;
+import io.stratoflow.datastore.ArtifactSerializationException;
+import io.stratoflow.datastore.DatastoreException;
+import io.stratoflow.definition.FlowDefinition;
+import io.stratoflow.definition.FlowIntrospector;
+import io.stratoflow.graph.GraphValidationException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A flow's command line: {@code run}, {@code resume}, {@code show}, {@code logs}, {@code list}.
+ * Exit codes: 0 success, 1 the run failed or was stopped, 2 the command or the flow is wrong.
+ */
+public final class FlowCli {
+
+    @Command(mixinStandardHelpOptions = true, version = "Stratoflow 0.1.0",
+            description = "Runs and inspects this flow. Start with 'run'; see each command's --help.",
+            subcommands = {RunCommand.class, ResumeCommand.class, ShowCommand.class, LogsCommand.class, ListCommand.class})
+    static final class Root implements Runnable {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        private final CliContext context;
+
+        Root(CliContext context) {
+            this.context = context;
+        }
+
+        @Option(names = "--datastore-root", paramLabel = "<dir>", scope = CommandLine.ScopeType.INHERIT,
+                description = "Datastore directory (default: $STRATOFLOW_DATASTORE, else the nearest .stratoflow directory)")
+        void datastoreRoot(Path root) {
+            context.datastoreRoot = root;
+        }
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, resume, show, logs or list");
+        }
+    }
+
+    private FlowCli() {
+    }
+
+    public static int execute(Class<? extends FlowSpec> flowClass, String[] args, Map<String, String> environment,
+                              Path workingDirectory, PrintStream out, PrintStream err, boolean terminal) {
+        FlowDefinition flow;
+        try {
+            flow = FlowIntrospector.inspect(flowClass);
+        } catch (GraphValidationException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        CliContext context = new CliContext(flow, environment, workingDirectory, out, err, terminal);
+        CommandLine line = new CommandLine(new Root(context), new ContextFactory(context));
+        line.setCommandName(flow.name());
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        ParameterOptions.addTo(line.getSubcommands().get("run").getCommandSpec(), flow);
+        line.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+            if (exception instanceof DatastoreException || exception instanceof IllegalArgumentException
+                    || exception instanceof ArtifactSerializationException || exception instanceof UnsupportedOperationException) {
+                err.println("Error: " + exception.getMessage());
+                return 2;
+            }
+            throw exception;
+        });
+        return line.execute(args);
+    }
+
+    /** Creates the command objects with the shared context. */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.cast(type.getDeclaredConstructor(CliContext.class).newInstance(context));
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

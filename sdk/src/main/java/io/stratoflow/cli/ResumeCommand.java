@@ -1,0 +1,56 @@
+package io.stratoflow.cli;
+
+import io.stratoflow.datastore.Datastore;
+import io.stratoflow.datastore.RunRecord;
+import io.stratoflow.runtime.RunOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = "Runs the flow again, cloning the successful tasks of an earlier run that come before STEP.")
+final class ResumeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "STEP",
+            description = "Step to rerun from, with everything after it (default: rerun only what did not succeed)")
+    String step;
+
+    @Option(names = "--origin-run-id", paramLabel = "<id>", description = "Run to resume (default: the latest run of this flow)")
+    String originRunId;
+
+    @Option(names = "--max-workers", paramLabel = "<n>", defaultValue = "16", description = "How many tasks may run at once")
+    int maxWorkers;
+
+    @Option(names = "--max-num-splits", paramLabel = "<n>", defaultValue = "100", description = "Largest fan-out a foreach may produce")
+    int maxNumSplits;
+
+    private final CliContext context;
+
+    ResumeCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Validation.positive(spec, "--max-workers", maxWorkers);
+        Validation.positive(spec, "--max-num-splits", maxNumSplits);
+        Datastore datastore = context.datastore();
+        String origin = originRunId;
+        if (origin == null) {
+            origin = datastore.runs().listRuns(context.flow.name()).stream().findFirst().map(RunRecord::runId)
+                    .orElseThrow(() -> new IllegalArgumentException("Flow " + context.flow.name() + " has no run to resume in "
+                            + datastore.root()));
+        }
+        String from = origin;
+        RunOptions options = new RunOptions(Map.of(), maxWorkers, maxNumSplits);
+        context.out.println("Resuming " + context.flow.name() + "/" + from + (step == null ? "" : " from step " + step) + ".");
+        return new RunReporter(context).runLocally(datastore, runtime -> runtime.resume(context.flow, from, step, options));
+    }
+}

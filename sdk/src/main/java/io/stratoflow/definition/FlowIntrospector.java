@@ -1,0 +1,237 @@
+package io.stratoflow.definition;
+
+import io.stratoflow.api.Catch;
+import io.stratoflow.api.Environment;
+import io.stratoflow.api.FlowSpec;
+import io.stratoflow.api.Inputs;
+import io.stratoflow.api.Kubernetes;
+import io.stratoflow.api.Parameter;
+import io.stratoflow.api.Resources;
+import io.stratoflow.api.Retry;
+import io.stratoflow.api.Step;
+import io.stratoflow.api.TaskFailure;
+import io.stratoflow.api.Timeout;
+import io.stratoflow.graph.ArtifactTypes;
+import io.stratoflow.graph.FlowGraph;
+import io.stratoflow.graph.GraphProblem;
+import io.stratoflow.graph.GraphValidationException;
+import io.stratoflow.graph.StepNode;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads a flow class by reflection, with the same rules the annotation processor applies at
+ * compile time, so that classes compiled without the processor are checked too.
+ */
+public final class FlowIntrospector {
+
+    private static final Map<Class<?>, FlowDefinition> CACHE = new ConcurrentHashMap<>();
+
+    private FlowIntrospector() {
+    }
+
+    public static FlowDefinition inspect(Class<? extends FlowSpec> type) {
+        return CACHE.computeIfAbsent(type, t -> read(type));
+    }
+
+    private static FlowDefinition read(Class<? extends FlowSpec> type) {
+        String flowName = type.getSimpleName();
+        Map<String, Field> artifacts = artifactFields(type);
+        List<GraphProblem> problems = new ArrayList<>();
+        Map<String, Method> methods = stepMethods(type, problems);
+        List<StepNode> nodes = new ArrayList<>();
+        methods.values().forEach(m -> nodes.add(node(m)));
+        ArtifactTypes types = field -> {
+            Field f = artifacts.get(field);
+            if (f == null) {
+                return ArtifactTypes.Kind.MISSING;
+            }
+            return List.class.isAssignableFrom(f.getType()) ? ArtifactTypes.Kind.LIST : ArtifactTypes.Kind.OTHER;
+        };
+        Map<String, StepDefinition> steps = new LinkedHashMap<>();
+        for (Method method : methods.values()) {
+            steps.put(method.getName(), step(node(method), method, artifacts, problems));
+        }
+        List<ParameterDefinition> parameters = parameters(type, artifacts, problems);
+        if (!problems.isEmpty()) {
+            throw new GraphValidationException(flowName, problems);
+        }
+        FlowGraph graph = FlowGraph.of(flowName, nodes, types);
+        Map<String, StepDefinition> ordered = new LinkedHashMap<>();
+        graph.topologicalOrder().forEach(name -> ordered.put(name, steps.get(name)));
+        for (Field field : artifacts.values()) {
+            field.setAccessible(true);
+        }
+        return new FlowDefinition(flowName, type, graph, ordered, artifacts, parameters);
+    }
+
+    private static Map<String, Field> artifactFields(Class<?> type) {
+        List<Class<?>> hierarchy = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != FlowSpec.class && c != Object.class; c = c.getSuperclass()) {
+            hierarchy.add(0, c);
+        }
+        Map<String, Field> fields = new LinkedHashMap<>();
+        for (Class<?> c : hierarchy) {
+            for (Field field : c.getDeclaredFields()) {
+                int modifiers = field.getModifiers();
+                if (!Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers) && !field.isSynthetic()) {
+                    fields.put(field.getName(), field);
+                }
+            }
+        }
+        return fields;
+    }
+
+    private static Map<String, Method> stepMethods(Class<?> type, List<GraphProblem> problems) {
+        Map<String, Method> methods = new LinkedHashMap<>();
+        for (Class<?> c = type; c != null && c != FlowSpec.class; c = c.getSuperclass()) {
+            Method[] declared = c.getDeclaredMethods();
+            Arrays.sort(declared, (a, b) -> a.getName().compareTo(b.getName()));
+            for (Method method : declared) {
+                if (method.isAnnotationPresent(Step.class) && !method.isBridge()) {
+                    Method previous = methods.putIfAbsent(method.getName(), method);
+                    if (previous != null && previous.getDeclaringClass() == method.getDeclaringClass()) {
+                        problems.add(new GraphProblem(method.getName(), "is declared twice; step names must be unique"));
+                    }
+                }
+            }
+        }
+        return methods;
+    }
+
+    private static StepNode node(Method method) {
+        Step step = method.getAnnotation(Step.class);
+        Class<?>[] params = method.getParameterTypes();
+        boolean takesInputs = params.length == 1 && params[0] == Inputs.class;
+        return new StepNode(method.getName(), List.of(step.next()), step.foreach(), takesInputs, signatureProblem(method));
+    }
+
+    static String signatureProblem(Method method) {
+        int modifiers = method.getModifiers();
+        if (Modifier.isStatic(modifiers)) {
+            return "a step method must not be static";
+        }
+        if (!Modifier.isPublic(modifiers)) {
+            return "a step method must be public";
+        }
+        if (method.getReturnType() != void.class) {
+            return "a step method must return void, not " + method.getReturnType().getSimpleName();
+        }
+        Class<?>[] params = method.getParameterTypes();
+        if (params.length == 0 || params.length == 1 && params[0] == Inputs.class) {
+            return null;
+        }
+        return "takes " + Arrays.stream(method.getGenericParameterTypes()).map(t -> t.getTypeName()).toList()
+                + "; a step takes no parameters, and a join step takes exactly one Inputs<...> parameter";
+    }
+
+    private static StepDefinition step(StepNode node, Method method, Map<String, Field> artifacts, List<GraphProblem> problems) {
+        String name = method.getName();
+        Resources resources = method.getAnnotation(Resources.class);
+        ResourceSpec spec = resources == null ? ResourceSpec.DEFAULT
+                : new ResourceSpec(resources.cpu(), resources.memory(), resources.gpu(), resources.disk());
+        Kubernetes kubernetes = method.getAnnotation(Kubernetes.class);
+        Placement placement = Placement.NONE;
+        if (kubernetes != null) {
+            spec = spec.atLeast(new ResourceSpec(kubernetes.cpu(), kubernetes.memory(), kubernetes.gpu(), kubernetes.disk()));
+            placement = new Placement(true, kubernetes.image(), keyValues(name, "nodeSelector", kubernetes.nodeSelector(), problems),
+                    List.of(kubernetes.tolerations()), kubernetes.computePool(), kubernetes.gpuVendor().name().toLowerCase());
+        }
+        checkResources(name, spec, problems);
+        Retry retry = method.getAnnotation(Retry.class);
+        int retries = retry == null ? 0 : retry.times();
+        long retryDelay = retry == null ? 0 : (long) (retry.minutesBetweenRetries() * 60_000);
+        if (retries < 0 || retryDelay < 0) {
+            problems.add(new GraphProblem(name, "@Retry needs times >= 0 and minutesBetweenRetries >= 0"));
+        }
+        Timeout timeout = method.getAnnotation(Timeout.class);
+        long timeoutMillis = 0;
+        if (timeout != null) {
+            timeoutMillis = ((timeout.hours() * 60L + timeout.minutes()) * 60L + timeout.seconds()) * 1000L;
+            if (timeoutMillis <= 0) {
+                problems.add(new GraphProblem(name, "@Timeout must add up to more than zero seconds"));
+            }
+        }
+        Catch catchAnnotation = method.getAnnotation(Catch.class);
+        String catchVar = null;
+        if (catchAnnotation != null) {
+            catchVar = catchAnnotation.var();
+            Field field = artifacts.get(catchVar);
+            if (!catchVar.isEmpty() && (field == null || field.getType() != TaskFailure.class)) {
+                problems.add(new GraphProblem(name, "@Catch(var = \"" + catchVar + "\") needs a field '" + catchVar + "' of type TaskFailure"));
+            }
+        }
+        Environment environment = method.getAnnotation(Environment.class);
+        Map<String, String> env = environment == null ? Map.of() : keyValues(name, "@Environment", environment.vars(), problems);
+        return new StepDefinition(node, method, spec, placement, retries, retryDelay, timeoutMillis, catchVar, env);
+    }
+
+    private static void checkResources(String step, ResourceSpec spec, List<GraphProblem> problems) {
+        if (spec.cpu() <= 0 || spec.memoryMb() <= 0 || spec.gpu() < 0 || spec.diskMb() < 0) {
+            problems.add(new GraphProblem(step, "@Resources(" + spec + ") is not valid: cpu and memory must be positive, gpu and disk not negative"));
+        }
+    }
+
+    private static Map<String, String> keyValues(String step, String what, String[] entries, List<GraphProblem> problems) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int equals = entry.indexOf('=');
+            if (equals <= 0) {
+                problems.add(new GraphProblem(step, what + " entry '" + entry + "' is not of the form key=value"));
+            } else {
+                values.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    private static List<ParameterDefinition> parameters(Class<? extends FlowSpec> type, Map<String, Field> artifacts,
+                                                        List<GraphProblem> problems) {
+        List<Field> fields = artifacts.values().stream().filter(f -> f.isAnnotationPresent(Parameter.class)).toList();
+        if (fields.isEmpty()) {
+            return List.of();
+        }
+        FlowSpec defaults = instantiate(type);
+        List<ParameterDefinition> parameters = new ArrayList<>();
+        for (Field field : fields) {
+            Parameter parameter = field.getAnnotation(Parameter.class);
+            if (Modifier.isFinal(field.getModifiers())) {
+                problems.add(new GraphProblem(null, "parameter field '" + field.getName() + "' must not be final"));
+                continue;
+            }
+            field.setAccessible(true);
+            String name = parameter.name().isEmpty() ? field.getName() : parameter.name();
+            try {
+                parameters.add(new ParameterDefinition(name, field, parameter.help(), parameter.required(), field.get(defaults)));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return parameters;
+    }
+
+    /** Creates a flow object through its no-argument constructor. */
+    public static <T extends FlowSpec> T instantiate(Class<T> type) {
+        try {
+            Constructor<T> constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor.newInstance();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("Flow " + type.getSimpleName() + " needs a constructor without parameters", e);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("The constructor of flow " + type.getSimpleName() + " threw " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot create flow " + type.getSimpleName() + ": " + e, e);
+        }
+    }
+}

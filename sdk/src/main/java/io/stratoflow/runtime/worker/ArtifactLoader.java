@@ -1,0 +1,155 @@
+package io.stratoflow.runtime.worker;
+
+import io.stratoflow.api.FlowSpec;
+import io.stratoflow.api.Inputs;
+import io.stratoflow.datastore.ArtifactRef;
+import io.stratoflow.datastore.Datastore;
+import io.stratoflow.datastore.RunRecord;
+import io.stratoflow.datastore.TaskRecord;
+import io.stratoflow.definition.FlowDefinition;
+import io.stratoflow.definition.FlowIntrospector;
+import io.stratoflow.definition.ParameterDefinition;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Fills flow objects with parameters and the artifacts of the tasks a step starts from. */
+final class ArtifactLoader {
+
+    private final FlowDefinition flow;
+    private final Datastore datastore;
+    private final RunRecord run;
+    private final Set<String> parameterFields;
+
+    ArtifactLoader(FlowDefinition flow, Datastore datastore, RunRecord run) {
+        this.flow = flow;
+        this.datastore = datastore;
+        this.run = run;
+        this.parameterFields = flow.parameters().stream().map(p -> p.field().getName()).collect(Collectors.toSet());
+    }
+
+    void applyParameters(FlowSpec instance) {
+        for (ParameterDefinition parameter : flow.parameters()) {
+            ArtifactRef ref = run.parameters().get(parameter.name());
+            if (ref != null) {
+                set(instance, parameter.field(), datastore.artifacts().read(parameter.name(), ref, parameter.field().getGenericType()));
+            }
+        }
+    }
+
+    List<TaskRecord> parentRecords(TaskRequest request) {
+        List<TaskRequest.TaskRef> refs = new ArrayList<>(request.parents());
+        if (request.branches() != null) {
+            for (int i = 0; i < request.branches().count(); i++) {
+                refs.add(request.branches().branch(i));
+            }
+        }
+        List<TaskRecord> records = new ArrayList<>(refs.size());
+        for (TaskRequest.TaskRef ref : refs) {
+            records.add(datastore.runs().readTask(request.flow(), request.runId(), ref.step(), ref.taskId())
+                    .filter(TaskRecord::succeeded)
+                    .orElseThrow(() -> new IllegalStateException("Task " + ref.step() + "/" + ref.taskId() + " of run " + request.runId()
+                            + " has no successful record in the datastore at " + request.datastore())));
+        }
+        return records;
+    }
+
+    /** Sets the fields of {@code instance} from a task's artifacts; returns what it set. */
+    Map<String, ArtifactRef> applyArtifacts(FlowSpec instance, TaskRecord record) {
+        Map<String, ArtifactRef> applied = new LinkedHashMap<>();
+        record.artifacts().forEach((name, ref) -> {
+            Field field = flow.artifacts().get(name);
+            if (field != null && !parameterFields.contains(name)) {
+                set(instance, field, datastore.artifacts().read(name, ref, field.getGenericType()));
+                applied.put(name, ref);
+            }
+        });
+        return applied;
+    }
+
+    /** For the first step of a foreach branch, the element of the parent's list it runs for. */
+    TaskExecutor.ForeachPosition foreachPosition(TaskRequest request, TaskRecord parent, FlowSpec instance) {
+        String foreachField = flow.step(parent.step()).node().foreach();
+        if (foreachField == null) {
+            return TaskExecutor.ForeachPosition.NONE;
+        }
+        String taskId = request.taskId();
+        int index = Integer.parseInt(taskId.substring(taskId.lastIndexOf('.') + 1));
+        try {
+            List<?> list = (List<?>) flow.artifacts().get(foreachField).get(instance);
+            return new TaskExecutor.ForeachPosition(index, list.get(index));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Inputs<FlowSpec> inputs(List<TaskRecord> records) {
+        return new Inputs<>(new Inputs.Source<>() {
+            @Override
+            public int size() {
+                return records.size();
+            }
+
+            @Override
+            public FlowSpec load(int position) {
+                FlowSpec input = FlowIntrospector.instantiate(flow.type());
+                applyParameters(input);
+                applyArtifacts(input, records.get(position));
+                return input;
+            }
+
+            @Override
+            public String stepOf(int position) {
+                return records.get(position).step();
+            }
+        });
+    }
+
+    /**
+     * Copies into {@code target} every artifact on which the joined tasks agree; artifacts whose
+     * values differ are an error naming them and the branches, unless excluded.
+     */
+    void merge(FlowSpec target, List<TaskRecord> joined, Set<String> exclude, String joinStep) {
+        Map<String, ArtifactRef> agreed = new LinkedHashMap<>();
+        Map<String, String> firstSeenIn = new LinkedHashMap<>();
+        List<String> conflicts = new ArrayList<>();
+        for (TaskRecord record : joined) {
+            for (Map.Entry<String, ArtifactRef> artifact : record.artifacts().entrySet()) {
+                String name = artifact.getKey();
+                if (exclude.contains(name) || parameterFields.contains(name) || !flow.artifacts().containsKey(name)) {
+                    continue;
+                }
+                ArtifactRef previous = agreed.putIfAbsent(name, artifact.getValue());
+                String branch = record.step() + "/" + record.taskId();
+                firstSeenIn.putIfAbsent(name, branch);
+                if (previous != null && !previous.hash().equals(artifact.getValue().hash()) && !conflictNamed(conflicts, name)) {
+                    conflicts.add("'" + name + "' (differs between " + firstSeenIn.get(name) + " and " + branch + ")");
+                }
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new IllegalStateException("Step " + joinStep + " cannot merge artifacts whose values conflict: "
+                    + String.join(", ", conflicts) + ". Set them in the join step before merging, or exclude them: merge(inputs, "
+                    + conflicts.stream().map(c -> "\"" + c.substring(1, c.indexOf('\'', 1)) + "\"").collect(Collectors.joining(", ")) + ")");
+        }
+        agreed.forEach((name, ref) -> set(target, flow.artifacts().get(name),
+                datastore.artifacts().read(name, ref, flow.artifacts().get(name).getGenericType())));
+    }
+
+    private static boolean conflictNamed(List<String> conflicts, String name) {
+        return conflicts.stream().anyMatch(c -> c.startsWith("'" + name + "'"));
+    }
+
+    private static void set(FlowSpec instance, Field field, Object value) {
+        try {
+            field.set(instance, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("Cannot set artifact field " + field.getName() + ": " + e.getMessage(), e);
+        }
+    }
+}
