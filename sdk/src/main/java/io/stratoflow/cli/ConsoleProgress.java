@@ -4,7 +4,13 @@ import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.StepState;
 import io.stratoflow.graph.FlowGraph;
 
+import io.stratoflow.engine.TaskKey;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Live progress of a run, per step: done / running / total. On a terminal the line is redrawn in
@@ -16,7 +22,10 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
     private final FlowGraph graph;
     private final boolean terminal;
     private final long intervalMillis;
+    private static final int MAX_LINES_PER_TASK = 20;
+
     private String lastLine = "";
+    private String runId = "";
     private long lastPrintMillis;
 
     ConsoleProgress(PrintStream out, FlowGraph graph, boolean terminal) {
@@ -28,6 +37,7 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
 
     @Override
     public void started(String flow, String runId) {
+        this.runId = runId;
         out.println("Run " + flow + "/" + runId + " started.");
     }
 
@@ -48,6 +58,35 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
             out.print("\r\033[K" + line + (over ? "\n" : ""));
         } else {
             out.println(line);
+        }
+        out.flush();
+    }
+
+    /** Shows what a task printed, prefixed with the task, the way Metaflow's local runs do. */
+    @Override
+    public void taskFinished(TaskKey task, int attempt, boolean succeeded, Path stdout) {
+        List<String> lines;
+        try {
+            if (!Files.exists(stdout) || Files.size(stdout) == 0) {
+                return;
+            }
+            lines = Files.readAllLines(stdout);
+        } catch (IOException e) {
+            return;
+        }
+        if (terminal && !lastLine.isEmpty()) {
+            out.print("\r\033[K");
+        }
+        String prefix = "[" + runId + "/" + task.step() + "/" + task.taskId() + (attempt > 0 ? " attempt " + attempt : "") + "] ";
+        int shown = Math.min(lines.size(), MAX_LINES_PER_TASK);
+        for (int i = 0; i < shown; i++) {
+            out.println(prefix + lines.get(i));
+        }
+        if (lines.size() > shown) {
+            out.println(prefix + "... " + (lines.size() - shown) + " more lines: logs " + runId + "/" + task.step() + "/" + task.taskId());
+        }
+        if (terminal && !lastLine.isEmpty()) {
+            out.print(lastLine);
         }
         out.flush();
     }

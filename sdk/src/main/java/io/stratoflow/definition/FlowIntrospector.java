@@ -9,9 +9,9 @@ import io.stratoflow.api.Parameter;
 import io.stratoflow.api.Resources;
 import io.stratoflow.api.Retry;
 import io.stratoflow.api.Step;
-import io.stratoflow.api.TaskFailure;
 import io.stratoflow.api.Timeout;
 import io.stratoflow.graph.ArtifactTypes;
+import io.stratoflow.graph.DecoratorRules;
 import io.stratoflow.graph.FlowGraph;
 import io.stratoflow.graph.GraphProblem;
 import io.stratoflow.graph.GraphValidationException;
@@ -118,77 +118,68 @@ public final class FlowIntrospector {
 
     static String signatureProblem(Method method) {
         int modifiers = method.getModifiers();
-        if (Modifier.isStatic(modifiers)) {
-            return "a step method must not be static";
-        }
-        if (!Modifier.isPublic(modifiers)) {
-            return "a step method must be public";
-        }
-        if (method.getReturnType() != void.class) {
-            return "a step method must return void, not " + method.getReturnType().getSimpleName();
-        }
-        Class<?>[] params = method.getParameterTypes();
-        if (params.length == 0 || params.length == 1 && params[0] == Inputs.class) {
-            return null;
-        }
-        return "takes " + Arrays.stream(method.getGenericParameterTypes()).map(t -> t.getTypeName()).toList()
-                + "; a step takes no parameters, and a join step takes exactly one Inputs<...> parameter";
+        return DecoratorRules.stepSignature(Modifier.isPublic(modifiers), Modifier.isStatic(modifiers),
+                method.getGenericReturnType().getTypeName(),
+                Arrays.stream(method.getGenericParameterTypes()).map(java.lang.reflect.Type::getTypeName).toList(),
+                Arrays.stream(method.getParameterTypes()).map(Class::getName).toList());
     }
 
     private static StepDefinition step(StepNode node, Method method, Map<String, Field> artifacts, List<GraphProblem> problems) {
         String name = method.getName();
         Resources resources = method.getAnnotation(Resources.class);
-        ResourceSpec spec = resources == null ? ResourceSpec.DEFAULT
-                : new ResourceSpec(resources.cpu(), resources.memory(), resources.gpu(), resources.disk());
+        ResourceSpec spec = ResourceSpec.DEFAULT;
+        if (resources != null) {
+            report(problems, name, DecoratorRules.resources(resources.cpu(), resources.memory(), resources.gpu(), resources.disk()));
+            spec = new ResourceSpec(resources.cpu(), resources.memory(), resources.gpu(), resources.disk());
+        }
         Kubernetes kubernetes = method.getAnnotation(Kubernetes.class);
         Placement placement = Placement.NONE;
         if (kubernetes != null) {
             spec = spec.atLeast(new ResourceSpec(kubernetes.cpu(), kubernetes.memory(), kubernetes.gpu(), kubernetes.disk()));
-            placement = new Placement(true, kubernetes.image(), keyValues(name, "nodeSelector", kubernetes.nodeSelector(), problems),
+            report(problems, name, DecoratorRules.keyValues("@Kubernetes(nodeSelector)", kubernetes.nodeSelector()));
+            placement = new Placement(true, kubernetes.image(), keyValues(kubernetes.nodeSelector()),
                     List.of(kubernetes.tolerations()), kubernetes.computePool(), kubernetes.gpuVendor().name().toLowerCase());
         }
-        checkResources(name, spec, problems);
         Retry retry = method.getAnnotation(Retry.class);
         int retries = retry == null ? 0 : retry.times();
         long retryDelay = retry == null ? 0 : (long) (retry.minutesBetweenRetries() * 60_000);
-        if (retries < 0 || retryDelay < 0) {
-            problems.add(new GraphProblem(name, "@Retry needs times >= 0 and minutesBetweenRetries >= 0"));
+        if (retry != null) {
+            report(problems, name, DecoratorRules.retry(retry.times(), retry.minutesBetweenRetries()));
         }
         Timeout timeout = method.getAnnotation(Timeout.class);
         long timeoutMillis = 0;
         if (timeout != null) {
-            timeoutMillis = ((timeout.hours() * 60L + timeout.minutes()) * 60L + timeout.seconds()) * 1000L;
-            if (timeoutMillis <= 0) {
-                problems.add(new GraphProblem(name, "@Timeout must add up to more than zero seconds"));
-            }
+            report(problems, name, DecoratorRules.timeout(timeout.seconds(), timeout.minutes(), timeout.hours()));
+            timeoutMillis = DecoratorRules.timeoutSeconds(timeout.seconds(), timeout.minutes(), timeout.hours()) * 1000L;
         }
         Catch catchAnnotation = method.getAnnotation(Catch.class);
         String catchVar = null;
         if (catchAnnotation != null) {
             catchVar = catchAnnotation.var();
             Field field = artifacts.get(catchVar);
-            if (!catchVar.isEmpty() && (field == null || field.getType() != TaskFailure.class)) {
-                problems.add(new GraphProblem(name, "@Catch(var = \"" + catchVar + "\") needs a field '" + catchVar + "' of type TaskFailure"));
-            }
+            report(problems, name, DecoratorRules.catchVar(catchVar, field == null ? null : field.getType().getName()));
         }
         Environment environment = method.getAnnotation(Environment.class);
-        Map<String, String> env = environment == null ? Map.of() : keyValues(name, "@Environment", environment.vars(), problems);
+        Map<String, String> env = Map.of();
+        if (environment != null) {
+            report(problems, name, DecoratorRules.keyValues("@Environment(vars)", environment.vars()));
+            env = keyValues(environment.vars());
+        }
         return new StepDefinition(node, method, spec, placement, retries, retryDelay, timeoutMillis, catchVar, env);
     }
 
-    private static void checkResources(String step, ResourceSpec spec, List<GraphProblem> problems) {
-        if (spec.cpu() <= 0 || spec.memoryMb() <= 0 || spec.gpu() < 0 || spec.diskMb() < 0) {
-            problems.add(new GraphProblem(step, "@Resources(" + spec + ") is not valid: cpu and memory must be positive, gpu and disk not negative"));
+    private static void report(List<GraphProblem> problems, String step, String problem) {
+        if (problem != null) {
+            problems.add(new GraphProblem(step, problem));
         }
     }
 
-    private static Map<String, String> keyValues(String step, String what, String[] entries, List<GraphProblem> problems) {
+    /** Entries already checked by {@link DecoratorRules#keyValues}; malformed ones are skipped. */
+    private static Map<String, String> keyValues(String[] entries) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String entry : entries) {
             int equals = entry.indexOf('=');
-            if (equals <= 0) {
-                problems.add(new GraphProblem(step, what + " entry '" + entry + "' is not of the form key=value"));
-            } else {
+            if (equals > 0) {
                 values.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
             }
         }
@@ -197,7 +188,20 @@ public final class FlowIntrospector {
 
     private static List<ParameterDefinition> parameters(Class<? extends FlowSpec> type, Map<String, Field> artifacts,
                                                         List<GraphProblem> problems) {
-        List<Field> fields = artifacts.values().stream().filter(f -> f.isAnnotationPresent(Parameter.class)).toList();
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != FlowSpec.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                if (field.isAnnotationPresent(Parameter.class)) {
+                    String problem = DecoratorRules.parameter(field.getName(), Modifier.isStatic(field.getModifiers()),
+                            Modifier.isFinal(field.getModifiers()));
+                    if (problem != null) {
+                        problems.add(new GraphProblem(null, problem));
+                    } else {
+                        fields.add(field);
+                    }
+                }
+            }
+        }
         if (fields.isEmpty()) {
             return List.of();
         }
@@ -205,10 +209,6 @@ public final class FlowIntrospector {
         List<ParameterDefinition> parameters = new ArrayList<>();
         for (Field field : fields) {
             Parameter parameter = field.getAnnotation(Parameter.class);
-            if (Modifier.isFinal(field.getModifiers())) {
-                problems.add(new GraphProblem(null, "parameter field '" + field.getName() + "' must not be final"));
-                continue;
-            }
             field.setAccessible(true);
             String name = parameter.name().isEmpty() ? field.getName() : parameter.name();
             try {

@@ -299,8 +299,11 @@ public final class RunEngine {
 
     private long nextWakeUp(RunState state) {
         long wake = Long.MAX_VALUE;
-        for (ActiveTask retry : state.retrying()) {
-            wake = Math.min(wake, retry.sinceMillis());
+        // With every worker busy, a retry waits for a task to finish, not for its time.
+        if (state.running().size() < state.maxWorkers()) {
+            for (ActiveTask retry : state.retrying()) {
+                wake = Math.min(wake, retry.sinceMillis());
+            }
         }
         for (ActiveTask active : state.running()) {
             long timeout = policies.getOrDefault(active.task().step(), StepPolicy.DEFAULT).timeoutMillis();

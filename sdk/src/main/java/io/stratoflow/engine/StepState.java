@@ -2,6 +2,7 @@ package io.stratoflow.engine;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +16,10 @@ import java.util.TreeMap;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public final class StepState {
 
+    // Read back as sorted maps too: the engine walks frames in index order.
+    @JsonDeserialize(as = TreeMap.class)
     private final Map<IndexPath, StepFrame> frames = new TreeMap<>();
+    @JsonDeserialize(as = TreeMap.class)
     private final Map<IndexPath, Integer> splits = new TreeMap<>();
 
     public Map<IndexPath, StepFrame> frames() {

@@ -142,6 +142,9 @@ public final class LocalRuntime {
                     if (observation instanceof Observation.TaskFailed failed) {
                         lastFailed[0] = failed.task();
                         lastFailedAttempt[0] = failed.attempt();
+                        progress.taskFinished(failed.task(), failed.attempt(), false, stdoutOf(run, failed.task(), failed.attempt()));
+                    } else if (observation instanceof Observation.TaskSucceeded done) {
+                        progress.taskFinished(done.task(), done.attempt(), true, stdoutOf(run, done.task(), done.attempt()));
                     }
                 }
                 decision = engine.decide(state, seen, System.currentTimeMillis());
@@ -160,6 +163,10 @@ public final class LocalRuntime {
         boolean failedByTask = phase == RunPhase.FAILED && lastFailed[0] != null;
         return new RunOutcome(flow.name(), run.runId(), phase, message, System.currentTimeMillis() - run.startedAtMillis(),
                 failedByTask ? lastFailed[0] : null, lastFailedAttempt[0], failedByTask ? failures.get(lastFailed[0]) : null);
+    }
+
+    private Path stdoutOf(RunRecord run, TaskKey task, int attempt) {
+        return datastore.runs().logFile(run.flow(), run.runId(), task.step(), task.taskId(), attempt, "stdout");
     }
 
     private List<Observation> awaitObservations(long wakeUpAtMillis) {

@@ -455,6 +455,11 @@ class RunEngineTest {
         assertThat(back.step("start").splits()).containsEntry(IndexPath.ROOT, 3);
         assertThat(back.step("inner").splits()).containsEntry(IndexPath.of(1), 2);
         assertThat(back.succeeded(key("inner", 1))).isTrue();
+        // Frames read back stay ordered by index, as the engine walks them in that order.
+        back.step("work").frames().put(IndexPath.of(0), new StepFrame(1));
+        assertThat(back.step("work").frames().keySet()).containsExactly(IndexPath.of(0), IndexPath.of(1));
+        back.step("inner").splits().put(IndexPath.of(0), 1);
+        assertThat(back.step("inner").splits().keySet()).containsExactly(IndexPath.of(0), IndexPath.of(1));
     }
 
     @Test

@@ -33,8 +33,9 @@ class RunStateCompactnessTest {
         long now = 0;
 
         List<ActiveTask> running = new ArrayList<>();
-        List<Action> actions = new ArrayList<>(engine.decide(state, List.of(), now).actions());
-        actions.addAll(engine.decide(state, List.of(new TaskSucceeded(key("start"), 0, n)), ++now).actions());
+        assertThat(engine.decide(state, List.of(), now).actions()).containsExactly(new StartTask(key("start"), 0, new TaskInputs.None()));
+        List<Action> actions = engine.decide(state, List.of(new TaskSucceeded(key("start"), 0, n)), ++now).actions();
+        assertThat(actions).hasSize(maxWorkers);
         int completed = 0;
         int checkpoints = 0;
         List<StartTask> joins = new ArrayList<>();

@@ -10,7 +10,11 @@ import io.stratoflow.definition.FlowDefinition;
 import io.stratoflow.definition.FlowIntrospector;
 import io.stratoflow.definition.ParameterDefinition;
 
+import io.stratoflow.graph.FlowGraph;
+
 import java.lang.reflect.Field;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,20 +76,40 @@ final class ArtifactLoader {
         return applied;
     }
 
-    /** For the first step of a foreach branch, the element of the parent's list it runs for. */
+    /**
+     * Where a task sits in its innermost foreach: for the step right after the foreach, the
+     * element of the parent's list; for later steps of the branch, the element its parent had.
+     */
     TaskExecutor.ForeachPosition foreachPosition(TaskRequest request, TaskRecord parent, FlowSpec instance) {
-        String foreachField = flow.step(parent.step()).node().foreach();
-        if (foreachField == null) {
+        FlowGraph.StepInfo step = flow.graph().step(request.step());
+        if (step.enclosingForeach() == null) {
             return TaskExecutor.ForeachPosition.NONE;
         }
         String taskId = request.taskId();
         int index = Integer.parseInt(taskId.substring(taskId.lastIndexOf('.') + 1));
-        try {
-            List<?> list = (List<?>) flow.artifacts().get(foreachField).get(instance);
-            return new TaskExecutor.ForeachPosition(index, list.get(index));
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+        Field listField = flow.artifacts().get(flow.graph().step(step.enclosingForeach()).foreachField());
+        Type elementType = elementType(listField);
+        if (parent.step().equals(step.enclosingForeach())) {
+            try {
+                Object element = ((List<?>) listField.get(instance)).get(index);
+                ArtifactRef ref = datastore.artifacts().write("input", elementType, element);
+                return new TaskExecutor.ForeachPosition(index, element, ref);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        if (parent.foreachInput() == null) {
+            return new TaskExecutor.ForeachPosition(index, null, null);
+        }
+        return new TaskExecutor.ForeachPosition(index, datastore.artifacts().read("input", parent.foreachInput(), elementType),
+                parent.foreachInput());
+    }
+
+    private static Type elementType(Field listField) {
+        if (listField.getGenericType() instanceof ParameterizedType list && list.getActualTypeArguments().length == 1) {
+            return list.getActualTypeArguments()[0];
+        }
+        return Object.class;
     }
 
     Inputs<FlowSpec> inputs(List<TaskRecord> records) {

@@ -63,9 +63,9 @@ final class FlowTaskContext implements TaskContext {
 
     @Override
     public Object foreachInput() {
-        if (position.index() < 0) {
-            throw new IllegalStateException("Step " + request.step() + " has no foreach input: input() is available in the step "
-                    + "that directly follows a foreach");
+        if (position.inputRef() == null) {
+            throw new IllegalStateException("Step " + request.step() + " has no foreach input: input() is available in the steps "
+                    + "of a foreach branch, not outside a foreach nor in its join");
         }
         return position.input();
     }

@@ -62,7 +62,8 @@ public final class TaskExecutor {
             Map<String, ArtifactRef> artifacts = store(flow, datastore, instance);
             Integer splits = step.node().isForeach() ? splits(flow, step, instance) : null;
             datastore.runs().writeTask(request.flow(), request.runId(), new TaskRecord(request.step(), request.taskId(),
-                    request.attempt(), TaskRecord.SUCCEEDED, artifacts, splits, null, startedAt, System.currentTimeMillis(), null));
+                    request.attempt(), TaskRecord.SUCCEEDED, artifacts, splits, null, startedAt, System.currentTimeMillis(),
+                    position.inputRef()));
             return TaskResult.success(splits);
         } catch (StepFailure e) {
             return fail(datastore, request, startedAt, e.getCause(), e.getCause() instanceof OutOfMemoryError);
@@ -149,8 +150,8 @@ public final class TaskExecutor {
     }
 
     /** Where a task sits in a foreach: the element and its index, when it is the first step of a branch. */
-    record ForeachPosition(int index, Object input) {
-        static final ForeachPosition NONE = new ForeachPosition(-1, null);
+    record ForeachPosition(int index, Object input, ArtifactRef inputRef) {
+        static final ForeachPosition NONE = new ForeachPosition(-1, null, null);
     }
 
 }
