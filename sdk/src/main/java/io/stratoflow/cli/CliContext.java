@@ -2,6 +2,7 @@ package io.stratoflow.cli;
 
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.definition.FlowDefinition;
+import io.stratoflow.runtime.WorkerLauncher;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,5 +31,23 @@ final class CliContext {
 
     Datastore datastore() {
         return Datastore.locate(datastoreRoot, environment, workingDirectory);
+    }
+
+    /** The cap on a worker's heap from $STRATOFLOW_WORKER_MAX_HEAP_MB, or 0 when it is not set. */
+    long maxWorkerHeapMb() {
+        String value = environment.get(WorkerLauncher.MAX_HEAP_ENVIRONMENT_VARIABLE);
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long mb = Long.parseLong(value.trim());
+            if (mb >= 16) {
+                return mb;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(WorkerLauncher.MAX_HEAP_ENVIRONMENT_VARIABLE + "=" + value
+                + " is not a heap size: give a whole number of megabytes, at least 16");
     }
 }

@@ -49,7 +49,7 @@ final class ResumeCommand implements Callable<Integer> {
                             + datastore.root()));
         }
         String from = origin;
-        RunOptions options = new RunOptions(Map.of(), maxWorkers, maxNumSplits);
+        RunOptions options = new RunOptions(Map.of(), maxWorkers, maxNumSplits, context.maxWorkerHeapMb());
         context.out.println("Resuming " + context.flow.name() + "/" + from + (step == null ? "" : " from step " + step) + ".");
         return new RunReporter(context).runLocally(datastore, runtime -> runtime.resume(context.flow, from, step, options));
     }

@@ -53,7 +53,8 @@ final class RunCommand implements Callable<Integer> {
                     + "(node selectors, compute pools, images) is ignored.");
         }
         Datastore datastore = context.datastore();
-        RunOptions options = new RunOptions(ParameterOptions.values(spec, context.flow), maxWorkers, maxNumSplits);
+        RunOptions options = new RunOptions(ParameterOptions.values(spec, context.flow), maxWorkers, maxNumSplits,
+                context.maxWorkerHeapMb());
         return new RunReporter(context).runLocally(datastore, runtime -> runtime.run(context.flow, options));
     }
 }

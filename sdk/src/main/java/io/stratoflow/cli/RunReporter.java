@@ -60,7 +60,7 @@ final class RunReporter {
             if (step.resources().memoryMb() > machine) {
                 context.err.println("Warning: step '" + step.name() + "' declares @Resources(memory=" + step.resources().memoryMb()
                         + ") but this machine has " + machine + " MB; locally its tasks get at most "
-                        + WorkerLauncher.heapMb(step.resources().memoryMb()) + " MB of heap.");
+                        + WorkerLauncher.heapMb(step.resources().memoryMb(), context.maxWorkerHeapMb()) + " MB of heap.");
             }
         }
     }
@@ -89,7 +89,7 @@ final class RunReporter {
         if (failure.exceptionType().equals(OutOfMemoryError.class.getName())) {
             StepDefinition step = context.flow.step(outcome.failedTask().step());
             context.err.println("  Step '" + step.name() + "' ran out of memory: it declares @Resources(memory=" + step.resources().memoryMb()
-                    + ") and a local worker has at most " + WorkerLauncher.heapMb(step.resources().memoryMb()) + " MB. "
+                    + ") and a local worker has at most " + WorkerLauncher.heapMb(step.resources().memoryMb(), context.maxWorkerHeapMb()) + " MB. "
                     + "Run it where that memory exists: run --with kubernetes");
         }
         List<String> tail = logTail(datastore, outcome);

@@ -61,7 +61,7 @@ public final class LocalRuntime {
                 storeParameters(flow, options.parameters()), null, null);
         datastore.runs().writeRun(run);
         RunEngine engine = new RunEngine(flow.graph(), flow.policies());
-        return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), null);
+        return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), options, null);
     }
 
     /**
@@ -85,7 +85,7 @@ public final class LocalRuntime {
                 origin.parameters(), originRunId, step);
         datastore.runs().writeRun(run);
         RunEngine engine = new RunEngine(flow.graph(), flow.policies(), new RunEngine.ResumePlan(originState, rerun));
-        return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), originRunId);
+        return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), options, originRunId);
     }
 
     /** Stops the run: running tasks are killed and the run is marked stopped. Safe from any thread. */
@@ -107,10 +107,11 @@ public final class LocalRuntime {
         return stored;
     }
 
-    private RunOutcome execute(FlowDefinition flow, RunRecord run, RunEngine engine, RunState state, String originRunId) {
+    private RunOutcome execute(FlowDefinition flow, RunRecord run, RunEngine engine, RunState state, RunOptions options,
+                               String originRunId) {
         progress.started(flow.name(), run.runId());
         int largestMemory = flow.steps().values().stream().mapToInt(s -> s.resources().memoryMb()).max().orElse(4096);
-        WorkerLauncher launcher = new WorkerLauncher(flow.type().getClassLoader(), WorkerLauncher.heapMb(largestMemory));
+        WorkerLauncher launcher = new WorkerLauncher(flow.type().getClassLoader(), WorkerLauncher.heapMb(largestMemory, options.maxWorkerHeapMb()));
         Map<TaskKey, TaskFailure> failures = new HashMap<>();
         TaskKey[] lastFailed = new TaskKey[1];
         int[] lastFailedAttempt = new int[1];

@@ -16,6 +16,9 @@ import java.util.Set;
 /** Builds the command line of a worker JVM: the same Java and classpath as the flow, a bounded heap. */
 public final class WorkerLauncher {
 
+    /** Environment variable, read by the CLI, that caps the heap of worker JVMs in megabytes. */
+    public static final String MAX_HEAP_ENVIRONMENT_VARIABLE = "STRATOFLOW_WORKER_MAX_HEAP_MB";
+
     private final List<String> command;
 
     public WorkerLauncher(ClassLoader flowClassLoader, long heapMb) {
@@ -44,6 +47,12 @@ public final class WorkerLauncher {
     public static long heapMb(int largestDeclaredMb) {
         long half = physicalMemoryMb() / 2;
         return Math.max(256, Math.min(largestDeclaredMb, half));
+    }
+
+    /** {@link #heapMb(int)}, at most {@code capMb} when that is positive (an explicit cap wins over the 256 MB floor). */
+    public static long heapMb(int largestDeclaredMb, long capMb) {
+        long heap = heapMb(largestDeclaredMb);
+        return capMb > 0 ? Math.min(heap, capMb) : heap;
     }
 
     public static long physicalMemoryMb() {

@@ -19,6 +19,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -40,15 +42,29 @@ final class WorkerPool implements AutoCloseable {
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Deque<Worker> idle = new ArrayDeque<>();
     private final List<Worker> workers = new ArrayList<>();
+    private final ScheduledExecutorService ticker;
     private int starting;
     private int nextWorkerId;
     private boolean closed;
+    /** Running averages, in milliseconds, of a worker's start-up and of a task's duration. */
+    private double startupMillis = 700;
+    private double taskMillis = -1;
 
     WorkerPool(WorkerLauncher launcher, int maxWorkers, Path logDir) {
         this.launcher = launcher;
         this.maxWorkers = maxWorkers;
         this.maxStarting = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.logDir = logDir;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "stratoflow-worker-pool");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ticker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void tick() {
+        dispatch();
     }
 
     synchronized void submit(TaskRequest request, BiConsumer<TaskRequest, TaskResult> onDone) {
@@ -74,10 +90,33 @@ final class WorkerPool implements AutoCloseable {
         while (!queue.isEmpty() && !idle.isEmpty()) {
             idle.removeFirst().run(queue.removeFirst());
         }
-        // Start workers only for work that the starting ones will not absorb.
-        while (!closed && queue.size() > starting && workers.size() < maxWorkers && starting < maxStarting) {
+        while (!closed && !queue.isEmpty() && workers.size() < maxWorkers && starting < maxStarting && worthAnotherWorker()) {
             startWorker();
         }
+    }
+
+    /**
+     * Whether the waiting tasks would take longer to drain with the workers there are than a new
+     * worker takes to start: short tasks are served by a few warm workers instead of paying for
+     * many JVM starts; long tasks get a worker each, up to the limit.
+     */
+    private boolean worthAnotherWorker() {
+        if (workers.isEmpty()) {
+            return true;
+        }
+        long now = System.nanoTime();
+        double estimate = Math.max(taskMillis, 0);
+        for (Worker worker : workers) {
+            if (worker.current != null) {
+                estimate = Math.max(estimate, Math.min((now - worker.taskStartedNanos) / 1e6, estimate <= 0 ? Double.MAX_VALUE : estimate * 4));
+            }
+        }
+        if (estimate <= 0) {
+            // Nothing finished yet: assume a task costs what a start does, so one worker per task in flight.
+            estimate = startupMillis;
+        }
+        double drainMillis = (queue.size() - starting) * estimate / workers.size();
+        return drainMillis > startupMillis;
     }
 
     private void startWorker() {
@@ -87,7 +126,7 @@ final class WorkerPool implements AutoCloseable {
             Process process = new ProcessBuilder(launcher.command())
                     .redirectError(logDir.resolve("worker-" + ProcessHandle.current().pid() + "-" + id + ".log").toFile())
                     .start();
-            Worker worker = new Worker(process, id);
+            Worker worker = new Worker(process);
             workers.add(worker);
             starting++;
             Thread reader = new Thread(worker::readLoop, "stratoflow-worker-" + id);
@@ -100,6 +139,7 @@ final class WorkerPool implements AutoCloseable {
 
     private synchronized void onReady(Worker worker) {
         starting--;
+        startupMillis = 0.7 * startupMillis + 0.3 * (System.nanoTime() - worker.launchedNanos) / 1e6;
         idle.addLast(worker);
         dispatch();
     }
@@ -107,6 +147,8 @@ final class WorkerPool implements AutoCloseable {
     private void onResult(Worker worker, Pending task, TaskResult result) {
         task.onDone().accept(task.request(), result);
         synchronized (this) {
+            double took = (System.nanoTime() - worker.taskStartedNanos) / 1e6;
+            taskMillis = taskMillis < 0 ? took : 0.8 * taskMillis + 0.2 * took;
             worker.current = null;
             if (!result.retireWorker() && !closed) {
                 idle.addLast(worker);
@@ -153,6 +195,7 @@ final class WorkerPool implements AutoCloseable {
     @Override
     public void close() {
         List<Worker> all;
+        ticker.shutdownNow();
         synchronized (this) {
             closed = true;
             queue.clear();
@@ -176,17 +219,18 @@ final class WorkerPool implements AutoCloseable {
     /** One worker process and the task it is running. */
     private final class Worker {
         final Process process;
-        final int id;
         final BufferedWriter input;
+        final long launchedNanos = System.nanoTime();
         volatile Pending current;
+        volatile long taskStartedNanos;
 
-        Worker(Process process, int id) {
+        Worker(Process process) {
             this.process = process;
-            this.id = id;
             this.input = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         }
 
         void run(Pending task) {
+            taskStartedNanos = System.nanoTime();
             current = task;
             try {
                 input.write(Json.METADATA.writeValueAsString(task.request()));

@@ -1,0 +1,51 @@
+package io.stratoflow.runtime.flows;
+
+import io.stratoflow.api.FlowSpec;
+import io.stratoflow.api.Inputs;
+import io.stratoflow.api.Parameter;
+import io.stratoflow.api.Step;
+
+/**
+ * start -> (a | b) -> join -> end. Each branch computes its own artifact; both keep
+ * {@code shared} as start set it, unless {@code conflict} makes b change it.
+ */
+public class BranchFlow extends FlowSpec {
+
+    @Parameter
+    boolean conflict = false;
+
+    int base;
+    String shared;
+    int fromA;
+    int fromB;
+    int sum;
+
+    @Step(next = {"a", "b"})
+    public void start() {
+        base = 10;
+        shared = "set by start";
+    }
+
+    @Step(next = "join")
+    public void a() {
+        fromA = base + 1;
+    }
+
+    @Step(next = "join")
+    public void b() {
+        fromB = base + 2;
+        if (conflict) {
+            shared = "changed by b";
+        }
+    }
+
+    @Step(next = "end")
+    public void join(Inputs<BranchFlow> inputs) {
+        sum = inputs.get("a").fromA + inputs.get("b").fromB;
+        merge(inputs);
+    }
+
+    @Step
+    public void end() {
+    }
+}
