@@ -23,7 +23,8 @@ public final class FlowCli {
 
     @Command(mixinStandardHelpOptions = true, version = "Stratoflow 0.1.0",
             description = "Runs and inspects this flow. Start with 'run'; see each command's --help.",
-            subcommands = {RunCommand.class, ResumeCommand.class, ShowCommand.class, LogsCommand.class, ListCommand.class})
+            subcommands = {RunCommand.class, ResumeCommand.class, ShowCommand.class, LogsCommand.class, ListCommand.class,
+                    ExportCommand.class})
     static final class Root implements Runnable {
 
         @CommandLine.Spec
@@ -43,7 +44,7 @@ public final class FlowCli {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, resume, show, logs or list");
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, resume, show, logs, list or export");
         }
     }
 
@@ -65,6 +66,7 @@ public final class FlowCli {
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         ParameterOptions.addTo(line.getSubcommands().get("run").getCommandSpec(), flow);
+        ParameterOptions.addTo(line.getSubcommands().get("export").getCommandSpec(), flow);
         line.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             if (exception instanceof DatastoreException || exception instanceof IllegalArgumentException
                     || exception instanceof ArtifactSerializationException || exception instanceof UnsupportedOperationException) {

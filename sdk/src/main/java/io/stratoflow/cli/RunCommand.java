@@ -40,14 +40,16 @@ final class RunCommand implements Callable<Integer> {
         Validation.positive(spec, "--max-workers", maxWorkers);
         Validation.positive(spec, "--max-num-splits", maxNumSplits);
         if (!with.isEmpty()) {
-            throw new UnsupportedOperationException("--with " + String.join(",", with) + " asks for a cluster, and this command "
-                    + "runs flows on this machine only. Cluster runs are Run resources reconciled by the Stratoflow operator.");
+            throw new UnsupportedOperationException("--with " + String.join(",", with) + " asks for a cluster. Cluster runs are Run "
+                    + "resources reconciled by the Stratoflow operator: create them with 'export " + String.join(" ", with.stream()
+                    .map(w -> "--with " + w).toList()) + " | kubectl apply -f -'.");
         }
         List<String> clusterSteps = context.flow.clusterSteps();
         if (!clusterSteps.isEmpty()) {
             if (!local) {
                 throw new UnsupportedOperationException("Steps " + clusterSteps + " carry @Kubernetes, which sends them to a cluster. "
-                        + "Run with --local to run them on this machine, ignoring their placement.");
+                        + "Run with --local to run them on this machine, ignoring their placement, or on the cluster with "
+                        + "'export | kubectl apply -f -'.");
             }
             context.err.println("Warning: --local runs steps " + clusterSteps + " on this machine; their @Kubernetes placement "
                     + "(node selectors, compute pools, images) is ignored.");

@@ -1,0 +1,70 @@
+package io.stratoflow.cli;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.stratoflow.export.FlowExporter;
+import io.stratoflow.export.KubernetesOverrides;
+import io.stratoflow.model.Flow;
+import io.stratoflow.model.ResourceRequest;
+import io.stratoflow.model.Run;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Prints the Flow and a Run resource for this flow, ready for kubectl apply -f -. Flow parameters are options of this command.")
+final class ExportCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--with", paramLabel = "kubernetes[:cpu=N,memory=MB,gpu=N,disk=MB]",
+            description = "Resources every step gets at least on the cluster; raises, never lowers, what steps declare")
+    List<String> with = List.of();
+
+    @Option(names = "--image", paramLabel = "<image>", defaultValue = "stratoflow/task-runner:0.1.0",
+            description = "Task-runner image holding the flow's classes (default: ${DEFAULT-VALUE})")
+    String image;
+
+    @Option(names = "--datastore", paramLabel = "<url>", description = "Datastore the cluster's tasks share, e.g. s3://bucket/stratoflow")
+    String datastore;
+
+    @Option(names = "--run-name", paramLabel = "<name>", description = "Name of the Run (default: <flow>-<time>)")
+    String runName;
+
+    @Option(names = "--flow-only", description = "Print only the Flow")
+    boolean flowOnly;
+
+    @Option(names = "--max-workers", paramLabel = "<n>", defaultValue = "16", description = "How many Pods may run at once")
+    int maxWorkers;
+
+    @Option(names = "--max-num-splits", paramLabel = "<n>", defaultValue = "100", description = "Largest fan-out a foreach may produce")
+    int maxNumSplits;
+
+    private final CliContext context;
+
+    ExportCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Validation.positive(spec, "--max-workers", maxWorkers);
+        Validation.positive(spec, "--max-num-splits", maxNumSplits);
+        ResourceRequest overrides = null;
+        for (String decorator : with) {
+            overrides = KubernetesOverrides.parse(decorator);
+        }
+        KubernetesSerialization yaml = new KubernetesSerialization();
+        Flow flow = FlowExporter.flow(context.flow, image, datastore);
+        context.out.print(yaml.asYaml(flow));
+        if (!flowOnly) {
+            String name = runName != null ? runName : FlowExporter.resourceName(context.flow.name()) + "-" + System.currentTimeMillis() / 1000;
+            Run run = FlowExporter.run(context.flow, name, ParameterOptions.values(spec, context.flow), overrides, maxWorkers, maxNumSplits);
+            context.out.print(yaml.asYaml(run));
+        }
+        return 0;
+    }
+}
