@@ -12,6 +12,8 @@ public final class Stratoflow {
     }
 
     public static void main(Class<? extends FlowSpec> flow, String[] args) {
+        // The Kubernetes model brings SLF4J; a flow without a logging backend should not print a warning about it.
+        System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
         int code = FlowCli.execute(flow, args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err,
                 System.console() != null);
         System.exit(code);

@@ -22,7 +22,7 @@ public class FlowResourceSpec {
     @JsonPropertyDescription("The steps. The graph must be acyclic and every foreach or branch closed by a join; "
             + "the operator checks what the schema cannot (condition Valid).")
     @Required
-    @Size(min = 2, max = 100)
+    @Size(min = 2, max = 64)
     public List<StepSpec> steps = new ArrayList<>();
 
     @JsonPropertyDescription("For flows written with the Java SDK: the task runner that executes their steps.")

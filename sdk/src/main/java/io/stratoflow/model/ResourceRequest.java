@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** What one task asks for, in Kubernetes quantities. */
@@ -14,11 +15,13 @@ public class ResourceRequest {
 
     @JsonPropertyDescription("CPU cores as a Kubernetes quantity, e.g. 2 or 500m. Defaults to 1.")
     @Pattern(QUANTITY)
+    @Size(max = 32)
     @ValidationRule(value = "quantity(self).isGreaterThan(quantity('0'))", message = "cpu must be positive")
     public String cpu;
 
     @JsonPropertyDescription("Memory as a Kubernetes quantity, e.g. 16000M or 16Gi. Defaults to 4096M.")
     @Pattern(QUANTITY)
+    @Size(max = 32)
     @ValidationRule(value = "quantity(self).isGreaterThan(quantity('0'))", message = "memory must be positive")
     public String memory;
 
@@ -28,6 +31,7 @@ public class ResourceRequest {
 
     @JsonPropertyDescription("Ephemeral disk as a Kubernetes quantity, e.g. 10Gi.")
     @Pattern(QUANTITY)
+    @Size(max = 32)
     public String disk;
 
     public ResourceRequest() {

@@ -21,7 +21,7 @@ public class StepSpec {
     public String name;
 
     @JsonPropertyDescription("Steps that run after this one; several make a static branch. Empty only for 'end'.")
-    @Size(max = 32)
+    @Size(max = 8)
     public List<String> next = new ArrayList<>();
 
     @JsonPropertyDescription("Fan the single next step out over this artifact (a list): one task per element.")
