@@ -1,0 +1,37 @@
+package io.stratoflow.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/**
+ * Stratoflow's own operator settings, under {@code stratoflow.operator.*} in
+ * {@code application.properties} (or {@code STRATOFLOW_OPERATOR_*} environment variables).
+ * The operator SDK's settings stay under {@code quarkus.operator-sdk.*}.
+ */
+@ConfigMapping(prefix = "stratoflow.operator")
+public interface OperatorSettings {
+
+    /**
+     * Upper bound on Pod creations per second, across all Runs, so that a wide foreach
+     * does not flood the API server.
+     */
+    @WithDefault("50")
+    double podCreatesPerSecond();
+
+    /**
+     * How long a task Pod may stay unschedulable before the operator reports it on the Run
+     * (condition and Event) instead of waiting on it silently.
+     */
+    @WithDefault("PT2M")
+    Duration unschedulableGracePeriod();
+
+    /** Container image of a step that names none. */
+    @WithDefault("stratoflow/task-runner:0.1.0")
+    String defaultImage();
+
+    /** Service account task Pods run as. */
+    @WithDefault("stratoflow-task")
+    String taskServiceAccount();
+}

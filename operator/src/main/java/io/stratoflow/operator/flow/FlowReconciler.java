@@ -1,0 +1,70 @@
+package io.stratoflow.operator.flow;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.stratoflow.graph.GraphProblem;
+import io.stratoflow.model.Flow;
+import io.stratoflow.model.FlowResourceStatus;
+import io.stratoflow.model.StepSpec;
+import io.stratoflow.operator.status.Conditions;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a Flow's graph with the same validator the SDK and its annotation processor use, and
+ * reports it in condition {@code Valid}, naming the step at fault.
+ */
+@ControllerConfiguration(name = "flow")
+public class FlowReconciler implements Reconciler<Flow> {
+
+    @Override
+    public UpdateControl<Flow> reconcile(Flow flow, Context<Flow> context) {
+        FlowResourceStatus status = flow.getStatus() == null ? new FlowResourceStatus() : flow.getStatus();
+        long generation = flow.getMetadata().getGeneration() == null ? 0 : flow.getMetadata().getGeneration();
+        if (status.observedGeneration != null && status.observedGeneration == generation) {
+            return UpdateControl.noUpdate();
+        }
+        List<String> problems = problems(flow);
+        status.observedGeneration = generation;
+        status.steps = flow.getSpec() == null ? 0 : flow.getSpec().steps.size();
+        if (problems.isEmpty()) {
+            Conditions.set(status.conditions, "Valid", true, "GraphValid", "the graph is valid", generation, Instant.now());
+        } else {
+            Conditions.set(status.conditions, "Valid", false, "InvalidGraph", String.join("; ", problems), generation, Instant.now());
+        }
+        flow.setStatus(status);
+        return UpdateControl.patchStatus(flow);
+    }
+
+    static List<String> problems(Flow flow) {
+        if (flow.getSpec() == null || flow.getSpec().steps.isEmpty()) {
+            return List.of("the flow has no steps");
+        }
+        List<String> problems = new ArrayList<>(FlowGraphs.validate(flow.getSpec()).stream().map(GraphProblem::toString).toList());
+        for (StepSpec step : flow.getSpec().steps) {
+            if (step.resources != null) {
+                for (String quantity : new String[] {step.resources.cpu, step.resources.memory, step.resources.disk}) {
+                    if (quantity != null && !parses(quantity)) {
+                        problems.add("step '" + step.name + "': resource quantity '" + quantity + "' is malformed; use e.g. 2, 500m, 16000M or 16Gi");
+                    }
+                }
+            }
+        }
+        return problems.stream().distinct().collect(Collectors.toList());
+    }
+
+    private static boolean parses(String quantity) {
+        try {
+            Quantity.getAmountInBytes(new Quantity(quantity));
+            return true;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return false;
+        }
+    }
+}

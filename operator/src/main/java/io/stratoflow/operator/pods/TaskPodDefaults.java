@@ -1,0 +1,10 @@
+package io.stratoflow.operator.pods;
+
+/**
+ * Cluster-wide settings of task Pods.
+ *
+ * @param image          image of SDK steps when the Flow names none
+ * @param serviceAccount service account task Pods run as
+ */
+public record TaskPodDefaults(String image, String serviceAccount) {
+}

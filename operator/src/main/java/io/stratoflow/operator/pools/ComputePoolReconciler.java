@@ -1,0 +1,125 @@
+package io.stratoflow.operator.pools;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.ComputePoolStatus;
+import io.stratoflow.model.PoolResources;
+import io.stratoflow.operator.pods.TaskPodNames;
+import io.stratoflow.operator.pods.TaskResources;
+import io.stratoflow.operator.status.Conditions;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** Keeps a ComputePool's status current: its nodes and their capacity, and what its tasks request. */
+@ControllerConfiguration(name = "computepool")
+public class ComputePoolReconciler implements Reconciler<ComputePool> {
+
+    static final Duration REFRESH = Duration.ofSeconds(30);
+
+    @Inject
+    PoolQueue poolQueue;
+
+    @Override
+    public List<EventSource<?, ComputePool>> prepareEventSources(EventSourceContext<ComputePool> context) {
+        InformerEventSource<Pod, ComputePool> pods = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, ComputePool.class).withLabelSelector(TaskPodNames.POOL_LABEL)
+                        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(TaskPodNames.POOL_LABEL))))
+                        .build(), context);
+        InformerEventSource<Node, ComputePool> nodes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Node.class, ComputePool.class)
+                        .withSecondaryToPrimaryMapper(node -> Set.of()).build(), context);
+        return List.of(pods, nodes);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public UpdateControl<ComputePool> reconcile(ComputePool pool, Context<ComputePool> context) {
+        String name = pool.getMetadata().getName();
+        var nodeSource = (InformerEventSource<Node, ComputePool>) context.eventSourceRetriever().getEventSourceFor(Node.class);
+        List<Node> nodes = nodeSource.list(node -> matches(node, pool.getSpec().nodeSelector) && ready(node)).toList();
+        List<Pod> pods = context.getSecondaryResources(Pod.class).stream().filter(PoolUsage::live).toList();
+        List<Pod> running = pods.stream().filter(p -> p.getSpec().getNodeName() != null).toList();
+        List<Pod> waiting = pods.stream().filter(p -> p.getSpec().getNodeName() == null).toList();
+
+        ComputePoolStatus status = pool.getStatus() == null ? new ComputePoolStatus() : pool.getStatus();
+        ComputePoolStatus before = copyOf(status);
+        long generation = pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
+        status.observedGeneration = generation;
+        status.nodes = nodes.size();
+        BigDecimal cpu = sum(nodes, "cpu");
+        BigDecimal memory = sum(nodes, "memory");
+        BigDecimal gpu = sum(nodes, TaskResources.NVIDIA_GPU).add(sum(nodes, TaskResources.AMD_GPU));
+        status.allocatable = new PoolResources(cores(cpu), gibibytes(memory), gpu.intValue());
+        PoolUsage runningUsage = PoolUsage.of(name, running);
+        PoolUsage waitingUsage = PoolUsage.of(name, waiting);
+        status.requestedRunning = new PoolResources(cores(runningUsage.cpu()), gibibytes(runningUsage.memory()), (int) runningUsage.gpu());
+        status.requestedWaiting = new PoolResources(cores(waitingUsage.cpu()), gibibytes(waitingUsage.memory()), (int) waitingUsage.gpu());
+        status.runningTasks = running.size();
+        status.queuedTasks = waiting.size() + poolQueue.waitingIn(name);
+        status.cpu = cores(runningUsage.cpu()) + "/" + cores(cpu);
+        status.memory = gibibytes(runningUsage.memory()) + "/" + gibibytes(memory);
+        Conditions.set(status.conditions, "Ready", !nodes.isEmpty() || pool.getSpec().scalable, nodes.isEmpty() ? "NoNodes" : "NodesReady",
+                nodes.isEmpty() ? "no Ready node matches the pool's nodeSelector " + pool.getSpec().nodeSelector : nodes.size() + " node(s) ready",
+                generation, before.conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst()
+                        .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(Instant.now()));
+        pool.setStatus(status);
+        UpdateControl<ComputePool> control = same(before, status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(pool);
+        return control.rescheduleAfter(REFRESH);
+    }
+
+    static boolean matches(Node node, Map<String, String> selector) {
+        Map<String, String> labels = node.getMetadata().getLabels();
+        return selector.entrySet().stream().allMatch(e -> labels != null && Objects.equals(labels.get(e.getKey()), e.getValue()));
+    }
+
+    private static boolean ready(Node node) {
+        return node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static BigDecimal sum(List<Node> nodes, String resource) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Node node : nodes) {
+            Quantity quantity = node.getStatus().getAllocatable() == null ? null : node.getStatus().getAllocatable().get(resource);
+            if (quantity != null) {
+                total = total.add(Quantity.getAmountInBytes(quantity));
+            }
+        }
+        return total;
+    }
+
+    static String cores(BigDecimal cpu) {
+        return cpu.setScale(1, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
+    static String gibibytes(BigDecimal bytes) {
+        return bytes.divide(BigDecimal.valueOf(1L << 30), 1, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "Gi";
+    }
+
+    private static ComputePoolStatus copyOf(ComputePoolStatus status) {
+        return io.stratoflow.datastore.Json.METADATA.convertValue(status, ComputePoolStatus.class);
+    }
+
+    private static boolean same(ComputePoolStatus a, ComputePoolStatus b) {
+        return io.stratoflow.datastore.Json.METADATA.valueToTree(a).equals(io.stratoflow.datastore.Json.METADATA.valueToTree(b));
+    }
+}

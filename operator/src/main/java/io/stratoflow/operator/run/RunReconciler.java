@@ -1,0 +1,218 @@
+package io.stratoflow.operator.run;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stratoflow.datastore.Json;
+import io.stratoflow.engine.Action;
+import io.stratoflow.engine.Decision;
+import io.stratoflow.engine.Observation;
+import io.stratoflow.engine.RunEngine;
+import io.stratoflow.engine.RunPhase;
+import io.stratoflow.engine.RunState;
+import io.stratoflow.engine.StepPolicy;
+import io.stratoflow.graph.FlowGraph;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.Run;
+import io.stratoflow.model.RunStatus;
+import io.stratoflow.operator.flow.FlowGraphs;
+import io.stratoflow.operator.pods.TaskPodNames;
+import io.stratoflow.operator.pools.PoolQueue;
+import io.stratoflow.operator.status.Conditions;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Drives a Run: observe its Pods, let the engine decide, act (create or delete Pods), and write
+ * the engine's state back to the Run's status. Level-triggered: everything it needs is in the
+ * Run, its Flow snapshot and its Pods, so an operator restart at any moment loses nothing.
+ */
+@ControllerConfiguration(name = "run")
+public class RunReconciler implements Reconciler<Run> {
+
+    /** How often a Run whose tasks wait for pool quota looks again. */
+    static final Duration QUOTA_RECHECK = Duration.ofSeconds(2);
+    static final Duration FLOW_RECHECK = Duration.ofSeconds(5);
+
+    @Inject
+    TaskPods taskPods;
+
+    @Inject
+    PoolQueue poolQueue;
+
+    @Override
+    public List<EventSource<?, Run>> prepareEventSources(EventSourceContext<Run> context) {
+        InformerEventSource<Pod, Run> pods = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, Run.class).withLabelSelector(TaskPodNames.RUN_LABEL).build(), context);
+        InformerEventSource<ComputePool, Run> pools = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ComputePool.class, Run.class)
+                        .withSecondaryToPrimaryMapper(pool -> Set.of()).build(), context);
+        return List.of(pods, pools);
+    }
+
+    @Override
+    public UpdateControl<Run> reconcile(Run run, Context<Run> context) {
+        Instant now = Instant.now();
+        KubernetesClient client = context.getClient();
+        RunStatus status = run.getStatus() == null ? new RunStatus() : run.getStatus();
+        run.setStatus(status);
+        String before = Json.METADATA.valueToTree(status).toString();
+        long generation = run.getMetadata().getGeneration() == null ? 0 : run.getMetadata().getGeneration();
+        if (isFinished(status)) {
+            poolQueue.forget(TaskPods.runKey(run));
+            return UpdateControl.noUpdate();
+        }
+        if (status.pinnedFlow == null) {
+            RunStarter.Start start = RunStarter.check(client, run, pools(context));
+            if (start.flow() == null) {
+                return refuse(run, status, start, generation, now, client);
+            }
+            status.pinnedFlow = start.flow();
+            Conditions.remove(status.conditions, "FlowFound");
+            RunEvents.normal(client, run, "Started", "Run of flow " + run.getSpec().flowRef.name + " started");
+        }
+        FlowGraph graph = FlowGraphs.graph(run.getSpec().flowRef.name, status.pinnedFlow);
+        RunState state = RunStatusBuilder.stateOf(status);
+        if (state == null) {
+            state = new RunState(run.getSpec().maxWorkers, run.getSpec().maxNumSplits);
+        }
+        RunEngine engine;
+        try {
+            engine = new RunEngine(graph, clusterPolicies(status), resumePlan(client, run, graph));
+        } catch (IllegalArgumentException e) {
+            return refuse(run, status, RunStarter.Start.refused("ResumeOriginInvalid", e.getMessage()), generation, now, client);
+        }
+
+        Map<String, Pod> pods = context.getSecondaryResources(Pod.class).stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
+        TaskObserver.Observed observed = TaskObserver.observe(state, run.getMetadata().getName(), pods, now);
+        List<Observation> observations = new ArrayList<>(observed.observations());
+        observations.addAll(taskPods.giveUpOnUnschedulable(client, run, status.pinnedFlow, observed.unschedulable(), pools(context)));
+        if (run.getSpec().stop) {
+            observations.add(new Observation.StopRequested("Stopped: spec.stop is true"));
+        }
+        Decision decision = engine.decide(state, observations, now.toEpochMilli());
+        for (Action action : decision.actions()) {
+            if (action instanceof Action.KillTask kill) {
+                taskPods.delete(client, run, kill.task(), kill.attempt());
+            } else if (action instanceof Action.FinishRun finish) {
+                if (finish.phase() == RunPhase.SUCCEEDED) {
+                    RunEvents.normal(client, run, "Succeeded", "Every task of the run succeeded");
+                } else {
+                    RunEvents.warning(client, run, RunStatusBuilder.phaseName(finish.phase()), String.valueOf(finish.message()));
+                }
+            }
+        }
+        for (Observation observation : observed.observations()) {
+            if (observation instanceof Observation.TaskFailed failed) {
+                RunEvents.warning(client, run, "TaskFailed", "Task " + failed.task() + " attempt " + failed.attempt() + ": " + failed.reason());
+            }
+        }
+        TaskPods.Created created = state.phase().isFinal() ? TaskPods.Created.NONE
+                : taskPods.ensurePods(client, run, status.pinnedFlow, graph, state, pods, pools(context), context);
+        RunStatusBuilder.fromState(status, state, graph, generation, now);
+        describeWaiting(status, observed.unschedulable(), created, generation, now, client, run);
+
+        UpdateControl<Run> control = Json.METADATA.valueToTree(status).toString().equals(before)
+                ? UpdateControl.noUpdate() : UpdateControl.patchStatus(run);
+        Duration next = nextLook(decision, created, now);
+        return next == null ? control : control.rescheduleAfter(next);
+    }
+
+    private static boolean isFinished(RunStatus status) {
+        return status.phase != null && (status.phase.equals("Succeeded") || status.phase.equals("Failed") || status.phase.equals("Stopped"));
+    }
+
+    private UpdateControl<Run> refuse(Run run, RunStatus status, RunStarter.Start start, long generation, Instant now,
+                                      KubernetesClient client) {
+        if (start.waitForFlow()) {
+            status.observedGeneration = generation;
+            status.phase = "Pending";
+            status.message = start.refusal();
+            Conditions.set(status.conditions, "FlowFound", false, start.reason(), start.refusal(), generation, now);
+            return UpdateControl.patchStatus(run).rescheduleAfter(FLOW_RECHECK);
+        }
+        RunStatusBuilder.refuse(status, start.reason(), start.refusal(), generation, now);
+        RunEvents.warning(client, run, start.reason(), start.refusal());
+        return UpdateControl.patchStatus(run);
+    }
+
+    /** On the cluster a timeout is the Pod's activeDeadlineSeconds, so the engine does not time tasks out itself. */
+    private static Map<String, StepPolicy> clusterPolicies(RunStatus status) {
+        Map<String, StepPolicy> policies = new LinkedHashMap<>();
+        FlowGraphs.policies(status.pinnedFlow).forEach((step, p) -> policies.put(step,
+                new StepPolicy(p.retries(), p.retryDelayMillis(), 0, p.catchesFailure())));
+        return policies;
+    }
+
+    private static RunEngine.ResumePlan resumePlan(KubernetesClient client, Run run, FlowGraph graph) {
+        if (run.getSpec().resume == null) {
+            return null;
+        }
+        String originName = run.getSpec().resume.originRun;
+        Run origin = client.resources(Run.class).inNamespace(run.getMetadata().getNamespace()).withName(originName).get();
+        if (origin == null || origin.getStatus() == null || RunStatusBuilder.stateOf(origin.getStatus()) == null) {
+            throw new IllegalArgumentException("Run " + run.getMetadata().getName() + " resumes Run " + originName
+                    + ", which does not exist in namespace " + run.getMetadata().getNamespace() + " or never started.");
+        }
+        String step = run.getSpec().resume.step;
+        if (step != null && !graph.hasStep(step)) {
+            throw new IllegalArgumentException("Run " + run.getMetadata().getName() + " resumes from step '" + step
+                    + "', which the flow does not have; its steps are " + graph.topologicalOrder());
+        }
+        Set<String> rerun = step == null ? Set.of() : Set.copyOf(graph.reachableFrom(step));
+        return new RunEngine.ResumePlan(RunStatusBuilder.stateOf(origin.getStatus()), rerun);
+    }
+
+    /** ComputePools are read from the informer's cache; pool changes do not trigger Runs by themselves. */
+    @SuppressWarnings("unchecked")
+    private static List<ComputePool> pools(Context<Run> context) {
+        var source = (InformerEventSource<ComputePool, Run>) context.eventSourceRetriever().getEventSourceFor(ComputePool.class);
+        return source.list().toList();
+    }
+
+    private void describeWaiting(RunStatus status, List<TaskObserver.Unschedulable> unschedulable, TaskPods.Created created,
+                                 long generation, Instant now, KubernetesClient client, Run run) {
+        if (!unschedulable.isEmpty()) {
+            TaskObserver.Unschedulable first = unschedulable.get(0);
+            String message = unschedulable.size() + " task(s) cannot be scheduled; task " + first.task() + " (Pod " + first.pod() + "): "
+                    + first.message();
+            boolean isNew = Conditions.find(status.conditions, "Unschedulable").map(c -> !"True".equals(c.getStatus())).orElse(true);
+            Conditions.set(status.conditions, "Unschedulable", true, "Unschedulable", message, generation, now);
+            if (isNew) {
+                RunEvents.warning(client, run, "Unschedulable", message);
+            }
+        } else if (Conditions.find(status.conditions, "Unschedulable").isPresent()) {
+            Conditions.set(status.conditions, "Unschedulable", false, "Scheduled", "every task Pod could be scheduled", generation, now);
+        }
+        if (created.waitingForQuota() > 0 && !status.phase.equals("Failed")) {
+            status.message = created.waitingForQuota() + " task(s) wait for quota of ComputePool " + created.waitingPools();
+        }
+    }
+
+    private Duration nextLook(Decision decision, TaskPods.Created created, Instant now) {
+        Duration next = null;
+        if (decision.wakeUpAtMillis() != Long.MAX_VALUE) {
+            next = Duration.ofMillis(Math.max(100, decision.wakeUpAtMillis() - now.toEpochMilli()));
+        }
+        if (created.waitingForQuota() > 0 || created.throttled()) {
+            next = next == null || next.compareTo(QUOTA_RECHECK) > 0 ? QUOTA_RECHECK : next;
+        }
+        return next;
+    }
+}

@@ -1,0 +1,65 @@
+package io.stratoflow.operator.run;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stratoflow.graph.GraphProblem;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.Flow;
+import io.stratoflow.model.FlowResourceSpec;
+import io.stratoflow.model.Run;
+import io.stratoflow.model.StepSpec;
+import io.stratoflow.operator.flow.FlowGraphs;
+import io.stratoflow.operator.pods.TaskResources;
+import io.stratoflow.operator.pools.PoolDirectory;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What a Run needs before its first Pod: its Flow (in its own namespace, with a valid graph), and
+ * for every step a pool that can ever hold its tasks. Anything wrong refuses the Run with a
+ * message that says what and where.
+ */
+final class RunStarter {
+
+    /** The Flow spec to pin, or why the Run cannot start ({@code waitForFlow}: it may appear later). */
+    record Start(FlowResourceSpec flow, String reason, String refusal, boolean waitForFlow) {
+        static Start refused(String reason, String message) {
+            return new Start(null, reason, message, false);
+        }
+    }
+
+    private RunStarter() {
+    }
+
+    static Start check(KubernetesClient client, Run run, Collection<ComputePool> pools) {
+        String namespace = run.getMetadata().getNamespace();
+        var ref = run.getSpec().flowRef;
+        if (ref.namespace != null && !ref.namespace.isBlank() && !ref.namespace.equals(namespace)) {
+            return Start.refused("FlowInOtherNamespace", "Run " + run.getMetadata().getName() + " names Flow " + ref.namespace + "/"
+                    + ref.name + ", but a Run can only use Flows of its own namespace (" + namespace + "). Create the Flow in " + namespace + ".");
+        }
+        Flow flow = client.resources(Flow.class).inNamespace(namespace).withName(ref.name).get();
+        if (flow == null) {
+            return new Start(null, "FlowNotFound", "Flow " + ref.name + " does not exist in namespace " + namespace
+                    + "; the Run starts when it is created.", true);
+        }
+        List<GraphProblem> problems = FlowGraphs.validate(flow.getSpec());
+        if (!problems.isEmpty()) {
+            return Start.refused("InvalidFlow", "Flow " + ref.name + " is not valid: " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems; see the Flow's Valid condition)" : ""));
+        }
+        PoolDirectory directory = new PoolDirectory(pools);
+        for (StepSpec step : flow.getSpec().steps) {
+            String refusal;
+            try {
+                refusal = directory.resolve(step, TaskResources.of(step, run.getSpec().overrides), namespace).refusal();
+            } catch (IllegalArgumentException | ArithmeticException badQuantity) {
+                refusal = "Step '" + step.name + "' has a resource quantity that cannot be read: " + badQuantity.getMessage();
+            }
+            if (refusal != null) {
+                return Start.refused("Refused", refusal);
+            }
+        }
+        return new Start(flow.getSpec(), null, null, false);
+    }
+}

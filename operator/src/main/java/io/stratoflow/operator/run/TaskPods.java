@@ -1,0 +1,175 @@
+package io.stratoflow.operator.run;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stratoflow.engine.ActiveTask;
+import io.stratoflow.engine.Observation;
+import io.stratoflow.engine.RunEngine;
+import io.stratoflow.engine.RunState;
+import io.stratoflow.engine.TaskKey;
+import io.stratoflow.graph.FlowGraph;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.FlowResourceSpec;
+import io.stratoflow.model.Run;
+import io.stratoflow.model.StepSpec;
+import io.stratoflow.operator.config.OperatorSettings;
+import io.stratoflow.operator.flow.FlowGraphs;
+import io.stratoflow.operator.pods.PodCreationLimiter;
+import io.stratoflow.operator.pods.TaskPodBuilder;
+import io.stratoflow.operator.pods.TaskPodDefaults;
+import io.stratoflow.operator.pods.TaskPodNames;
+import io.stratoflow.operator.pods.TaskResources;
+import io.stratoflow.operator.pools.PoolDirectory;
+import io.stratoflow.operator.pools.PoolQueue;
+import io.stratoflow.operator.pools.PoolUsage;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Creates and deletes the Pods of a Run's tasks: a running attempt without its Pod gets one,
+ * admitted to its pool within the pool's quota and in order across Runs, at the configured
+ * creation rate. Pod names are deterministic, so a create repeated after a restart is a no-op.
+ */
+@ApplicationScoped
+public class TaskPods {
+
+    private static final Logger LOG = Logger.getLogger(TaskPods.class);
+
+    /** What one pass created, and what still waits. */
+    record Created(int created, int waitingForQuota, String waitingPools, boolean throttled) {
+        static final Created NONE = new Created(0, 0, "", false);
+    }
+
+    @Inject
+    OperatorSettings settings;
+
+    @Inject
+    PoolQueue poolQueue;
+
+    private PodCreationLimiter limiter;
+    private TaskPodBuilder builder;
+
+    static PoolQueue.RunKey runKey(Run run) {
+        return new PoolQueue.RunKey(String.valueOf(run.getMetadata().getCreationTimestamp()), run.getMetadata().getNamespace(),
+                run.getMetadata().getName());
+    }
+
+    Created ensurePods(KubernetesClient client, Run run, FlowResourceSpec flow, FlowGraph graph, RunState state, Map<String, Pod> pods,
+                       List<ComputePool> pools, Context<Run> context) {
+        PoolDirectory directory = new PoolDirectory(pools);
+        Map<String, PoolUsage> usage = new HashMap<>();
+        Map<String, Integer> waiting = new LinkedHashMap<>();
+        Collection<Pod> allTaskPods = null;
+        int created = 0;
+        RunEngine inputs = new RunEngine(graph, Map.of());
+        PoolQueue.RunKey key = runKey(run);
+        for (ActiveTask active : state.running()) {
+            String name = TaskPodNames.podName(run.getMetadata().getName(), active.task(), active.attempt());
+            if (pods.containsKey(name)) {
+                continue;
+            }
+            StepSpec step = FlowGraphs.step(flow, active.task().step());
+            TaskResources resources = TaskResources.of(step, run.getSpec().overrides);
+            ComputePool pool = directory.resolve(step, resources, run.getMetadata().getNamespace()).pool();
+            if (pool != null && pool.getSpec().quota != null) {
+                String poolName = pool.getMetadata().getName();
+                if (allTaskPods == null) {
+                    allTaskPods = allTaskPods(context);
+                }
+                Collection<Pod> known = allTaskPods;
+                PoolUsage used = usage.computeIfAbsent(poolName, p -> PoolUsage.of(p, known));
+                if (!poolQueue.firstInLine(poolName, key) || !used.admits(resources, pool.getSpec().quota)) {
+                    waiting.merge(poolName, 1, Integer::sum);
+                    continue;
+                }
+                used.add(resources);
+            }
+            Pod pod = builder.build(run, flow, step, active.task(), active.attempt(), inputs.inputsOf(state, active.task()), resources, pool);
+            if (create(client, pod)) {
+                created++;
+            }
+        }
+        for (ComputePool pool : pools) {
+            poolQueue.waiting(pool.getMetadata().getName(), key, waiting.getOrDefault(pool.getMetadata().getName(), 0));
+        }
+        int waitingTotal = waiting.values().stream().mapToInt(Integer::intValue).sum();
+        return new Created(created, waitingTotal, String.join(", ", new TreeSet<>(waiting.keySet())), false);
+    }
+
+    /**
+     * Pods the scheduler has not placed for longer than the grace period fail their task, unless
+     * their pool says nodes can still be added.
+     */
+    List<Observation> giveUpOnUnschedulable(KubernetesClient client, Run run, FlowResourceSpec flow,
+                                            List<TaskObserver.Unschedulable> unschedulable, List<ComputePool> pools) {
+        List<Observation> failures = new ArrayList<>();
+        PoolDirectory directory = new PoolDirectory(pools);
+        for (TaskObserver.Unschedulable pending : unschedulable) {
+            if (pending.since().compareTo(settings.unschedulableGracePeriod()) < 0) {
+                continue;
+            }
+            StepSpec step = FlowGraphs.step(flow, pending.task().step());
+            ComputePool pool = directory.resolve(step, TaskResources.of(step, run.getSpec().overrides), run.getMetadata().getNamespace()).pool();
+            if (pool != null && pool.getSpec().scalable) {
+                continue;
+            }
+            delete(client, run, pending.task(), pending.attempt());
+            failures.add(new Observation.TaskFailed(pending.task(), pending.attempt(), "Pod " + pending.pod() + " could not be scheduled for "
+                    + pending.since().toSeconds() + " s: " + pending.message()));
+        }
+        return failures;
+    }
+
+    void delete(KubernetesClient client, Run run, TaskKey task, int attempt) {
+        try {
+            client.pods().inNamespace(run.getMetadata().getNamespace())
+                    .withName(TaskPodNames.podName(run.getMetadata().getName(), task, attempt)).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean create(KubernetesClient client, Pod pod) {
+        try {
+            limiter.acquire();
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                LOG.debugf("Pod %s exists already", pod.getMetadata().getName());
+                return false;
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Collection<Pod> allTaskPods(Context<Run> context) {
+        var source = (InformerEventSource<Pod, Run>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
+        return source.list().toList();
+    }
+
+    @PostConstruct
+    void init() {
+        limiter = new PodCreationLimiter(settings.podCreatesPerSecond());
+        builder = new TaskPodBuilder(new TaskPodDefaults(settings.defaultImage(), settings.taskServiceAccount()));
+    }
+}
