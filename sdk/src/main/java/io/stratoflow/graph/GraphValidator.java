@@ -153,6 +153,9 @@ public final class GraphValidator {
             StepNode step = byName.get(name);
             List<String> preds = predecessors.getOrDefault(name, List.of());
             if (name.equals(START)) {
+                if (step.takesInputs()) {
+                    problems.add(new GraphProblem(name, "is a join (it takes Inputs) but nothing comes before the start step; give start no parameters"));
+                }
                 open.put(name, List.of());
                 continue;
             }

@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Random graphs (chains, static splits, foreach, nested up to three foreach deep), random
@@ -107,6 +106,8 @@ class RunEnginePropertyTest {
     }
 
     static final class Generator {
+        /** Keeps graphs to a few dozen steps: past this many names, only linear steps are added. */
+        private static final int MAX_NAMES = 40;
         private final Random random;
         private final GeneratedFlow flow;
         private int counter;
@@ -143,7 +144,7 @@ class RunEnginePropertyTest {
 
         private Element element(String name, int foreachDepth, int nesting) {
             int choice = random.nextInt(10);
-            if (choice < 4 || nesting >= 4) {
+            if (choice < 4 || nesting >= 4 || counter > MAX_NAMES) {
                 return new Linear(name);
             }
             if (choice < 7 && foreachDepth < 3) {
@@ -209,7 +210,7 @@ class RunEnginePropertyTest {
     private static final int TWIN_ROUNDS = 60;
 
     static LongStream seeds() {
-        return LongStream.rangeClosed(1, 400);
+        return LongStream.rangeClosed(1, 300);
     }
 
     @Test
@@ -235,8 +236,21 @@ class RunEnginePropertyTest {
         FlowGraph graph = FlowGraph.of("Generated" + seed, flow.nodes, ArtifactTypes.UNKNOWN);
         checkGraphAgainstTree(graph, flow);
         Random random = new Random(seed * 7919);
-        boolean fatalFailures = random.nextInt(4) == 0;
-        new Simulation(graph, flow, random, fatalFailures).run();
+        boolean fatalFailures = random.nextInt(3) == 0;
+        Simulation first = new Simulation(graph, flow, random, fatalFailures, null);
+        first.run();
+        if (first.fatallyFailed != null) {
+            // Resume the failed run, from its state as stored, either cloning all it can or rerunning from some step on.
+            RunState origin = EngineDriver.roundTrip(first.state);
+            Set<String> rerun = Set.of();
+            if (random.nextBoolean()) {
+                List<String> order = graph.topologicalOrder();
+                rerun = Set.copyOf(graph.reachableFrom(order.get(random.nextInt(order.size()))));
+            }
+            Simulation resumed = new Simulation(graph, flow, random, false, new RunEngine.ResumePlan(origin, rerun));
+            resumed.run();
+            assertThat(resumed.cloned).allSatisfy(task -> assertThat(origin.succeeded(task)).isTrue());
+        }
     }
 
     private static void checkGraphAgainstTree(FlowGraph graph, GeneratedFlow flow) {
@@ -277,7 +291,13 @@ class RunEnginePropertyTest {
         TaskKey fatallyFailed;
         long now;
 
-        Simulation(FlowGraph graph, GeneratedFlow flow, Random random, boolean fatalFailures) {
+        final RunEngine.ResumePlan resume;
+        final Set<TaskKey> cloned = new HashSet<>();
+        /** Which join task took each task as an input. */
+        final Map<TaskKey, TaskKey> consumedBy = new HashMap<>();
+
+        Simulation(FlowGraph graph, GeneratedFlow flow, Random random, boolean fatalFailures, RunEngine.ResumePlan resume) {
+            this.resume = resume;
             this.graph = graph;
             this.flow = flow;
             this.random = random;
@@ -289,7 +309,7 @@ class RunEnginePropertyTest {
                     policies.put(step, new StepPolicy(1 + random.nextInt(2), random.nextInt(3) * 25L, 0, catches));
                 }
             }
-            this.engine = new RunEngine(graph, policies);
+            this.engine = new RunEngine(graph, policies, resume);
             this.state = new RunState(maxWorkers, 1000);
         }
 
@@ -339,17 +359,26 @@ class RunEnginePropertyTest {
             assertThat(finish).isEqualTo(new FinishRun(RunPhase.SUCCEEDED, null));
             long expected = flow.expectedTasks();
             assertThat(done).as("tasks done").hasSize((int) expected);
-            assertThat(startedTasks).as("tasks started").hasSize((int) expected);
-            assertThat(startedTasks).isEqualTo(done);
+            assertThat(startedTasks.size() + cloned.size()).as("tasks started or cloned").isEqualTo(expected);
+            Set<TaskKey> union = new HashSet<>(startedTasks);
+            union.addAll(cloned);
+            assertThat(union).isEqualTo(done);
             long counted = 0;
             for (StepState step : state.steps().values()) {
                 counted += step.succeededCount();
             }
             assertThat(counted).as("tasks the state counts").isEqualTo(expected);
-            // (c) every task that feeds a join is an input of exactly one join task, once.
+            // (c) every task that feeds a join is an input of exactly one join task, once: the one that closes its split.
             for (TaskKey task : done) {
-                boolean feedsJoin = graph.step(task.step()).next().stream().anyMatch(n -> graph.step(n).isJoin());
-                assertThat(joinInputUses.getOrDefault(task, 0)).as("uses of %s by joins", task).isEqualTo(feedsJoin ? 1 : 0);
+                String join = graph.step(task.step()).next().stream().filter(n -> graph.step(n).isJoin()).findFirst().orElse(null);
+                TaskKey consumer = join == null ? null
+                        : new TaskKey(join, graph.step(join).joinsForeach() ? task.path().parent() : task.path());
+                if (consumer == null || cloned.contains(consumer)) {
+                    assertThat(joinInputUses.getOrDefault(task, 0)).as("uses of %s by joins", task).isZero();
+                } else {
+                    assertThat(joinInputUses.getOrDefault(task, 0)).as("uses of %s by joins", task).isEqualTo(1);
+                    assertThat(consumedBy.get(task)).as("join of %s", task).isEqualTo(consumer);
+                }
             }
             assertThat(done).containsAll(joinInputUses.keySet());
         }
@@ -410,8 +439,13 @@ class RunEnginePropertyTest {
                 } else if (action instanceof FinishRun f) {
                     finishes++;
                     finish = f;
-                } else if (action instanceof CloneTask) {
-                    fail("clone without a resume: " + action);
+                } else if (action instanceof CloneTask clone) {
+                    assertThat(resume).as("clone without a resume: %s", clone).isNotNull();
+                    assertThat(resume.origin().succeeded(clone.task())).as("clone of %s, which did not succeed", clone.task()).isTrue();
+                    assertThat(resume.rerunSteps()).doesNotContain(clone.task().step());
+                    assertThat(done.add(clone.task())).as("cloned after it was done: %s", clone.task()).isTrue();
+                    assertThat(startedTasks.contains(clone.task())).isFalse();
+                    cloned.add(clone.task());
                 }
             }
             // (a) never more than maxWorkers running, and the engine agrees on what runs.
@@ -427,21 +461,27 @@ class RunEnginePropertyTest {
             // (d) no attempt is started twice, attempts go up one by one, nothing done starts again.
             assertThat(startedAttempts.add(task + "#" + start.attempt())).as("started twice: %s", start).isTrue();
             if (start.attempt() > 0) {
-                assertThat(startedAttempts).contains(task + "#" + (start.attempt() - 1));
+                assertThat(startedAttempts.contains(task + "#" + (start.attempt() - 1))).as("previous attempt of %s", start).isTrue();
             }
-            assertThat(done).as("%s started after it was done", task).doesNotContain(task);
+            assertThat(done.contains(task)).as("%s started after it was done", task).isFalse();
             assertThat(task.path().depth()).isEqualTo(step.foreachDepth());
             // (b) every input has succeeded.
             List<TaskKey> inputs = EngineDriver.inputTasks(start.inputs());
             for (TaskKey input : inputs) {
-                assertThat(done).as("input %s of %s", input, task).contains(input);
+                assertThat(done.contains(input)).as("input %s of %s has not succeeded", input, task).isTrue();
             }
             if (step.isJoin() && step.joinsForeach()) {
                 assertThat(start.inputs()).isInstanceOfSatisfying(TaskInputs.ForeachBranches.class, b ->
                         assertThat(b.count()).isEqualTo(flow.cardinality(step.joins(), task.path())));
             }
             if (step.isJoin() && joinsSeen.add(task)) {
-                inputs.forEach(input -> joinInputUses.merge(input, 1, Integer::sum));
+                inputs.forEach(input -> {
+                    joinInputUses.merge(input, 1, Integer::sum);
+                    consumedBy.put(input, task);
+                });
+            }
+            if (resume != null && !resume.rerunSteps().contains(task.step())) {
+                assertThat(resume.origin().succeeded(task)).as("%s started though it succeeded in the origin", task).isFalse();
             }
             startedTasks.add(task);
             running.put(task, start.attempt());

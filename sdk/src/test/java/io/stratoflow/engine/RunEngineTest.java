@@ -140,6 +140,41 @@ class RunEngineTest {
     }
 
     @Test
+    void joinThatIsItselfAForeach() {
+        FlowGraph graph = graph(foreach("start", "items", "body"),
+                new io.stratoflow.graph.StepNode("regroup", List.of("again"), "groups", true, null),
+                step("body", "regroup"), step("again", "j2"), join("j2", "end"), step("end"));
+        EngineDriver d = new EngineDriver(graph, new RunState());
+        d.decide();
+        d.runToEnd(task -> task.step().equals("start") ? 3 : 5);
+        assertThat(d.startsOf("regroup")).containsExactly(new StartTask(key("regroup"), 0, new ForeachBranches("body", IndexPath.ROOT, 3)));
+        assertThat(d.startsOf("again")).hasSize(5)
+                .allSatisfy(s -> assertThat(s.inputs()).isEqualTo(new Parents(List.of(key("regroup")))));
+        assertThat(d.startsOf("j2")).containsExactly(new StartTask(key("j2"), 0, new ForeachBranches("again", IndexPath.ROOT, 5)));
+        assertThat(d.finishes()).containsExactly(new FinishRun(RunPhase.SUCCEEDED, null));
+    }
+
+    @Test
+    void joinThatIsItselfAStaticSplit() {
+        FlowGraph graph = graph(foreach("start", "items", "body"), step("body", "j"), join("j", "x", "y"), step("x", "j2"),
+                step("y", "j2"), join("j2", "end"), step("end"));
+        EngineDriver d = new EngineDriver(graph, new RunState());
+        d.decide();
+        d.runToEnd(task -> 2);
+        assertThat(d.startsOf("x")).extracting(StartTask::inputs).containsExactly(new Parents(List.of(key("j"))));
+        assertThat(d.startsOf("j2")).extracting(StartTask::inputs).containsExactly(new Parents(List.of(key("x"), key("y"))));
+        assertThat(d.finishes()).containsExactly(new FinishRun(RunPhase.SUCCEEDED, null));
+    }
+
+    @Test
+    void runStateRejectsNonsenseLimits() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RunState(0, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-workers");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RunState(1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-num-splits");
+    }
+
+    @Test
     void tooManySplitsFailsTheRunNamingTheLimit() {
         EngineDriver d = new EngineDriver(fanOut(), new RunState(16, 5));
         d.decide();
@@ -352,19 +387,34 @@ class RunEngineTest {
     }
 
     @Test
-    void dueRetryThatCannotStartForLackOfWorkersDoesNotAskForAnImmediateWakeUp() {
+    void retryWaitingForAWorkerDoesNotAskForAWakeUp() {
         EngineDriver d = new EngineDriver(fanOut(), Map.of("body", new StepPolicy(1, 1000, 0, false)), new RunState(2, 100), null);
         d.decide();
-        d.succeed(START, 3);
+        d.succeed(START, 4);
         assertThat(d.fail(key("body", 0), "flaky")).containsExactly(new StartTask(key("body", 2), 0, new Parents(List.of(START))));
-        assertThat(d.last.wakeUpAtMillis()).isEqualTo(1000);
-
-        d.now = 1500; // the retry is due, but both workers are busy
+        // Both workers are busy: only a finishing task can let the retry start, so waking up at its time would be a busy loop.
+        assertThat(d.last.wakeUpAtMillis()).isEqualTo(Long.MAX_VALUE);
+        d.now = 1500;
         assertThat(d.decide()).isEmpty();
-        assertThat(d.last.wakeUpAtMillis()).as("an executor that waits until the wake-up time would spin").isGreaterThan(d.now);
+        assertThat(d.last.wakeUpAtMillis()).isEqualTo(Long.MAX_VALUE);
 
+        // A worker frees up when the retry is due: the retry goes before the ready body/3.
         d.now = 1600;
         assertThat(d.succeed(key("body", 1))).containsExactly(new StartTask(key("body", 0), 1, new Parents(List.of(START))));
+    }
+
+    @Test
+    void retryNotYetDueWithAFreeWorkerAsksForAWakeUp() {
+        EngineDriver d = new EngineDriver(fanOut(), Map.of("body", new StepPolicy(1, 1000, 0, false)), new RunState(2, 100), null);
+        d.decide();
+        d.succeed(START, 2);
+        d.now = 100;
+        assertThat(d.fail(key("body", 0), "flaky")).isEmpty();
+        assertThat(d.last.wakeUpAtMillis()).isEqualTo(1100);
+        d.now = 1099;
+        assertThat(d.decide()).isEmpty();
+        d.now = 1100;
+        assertThat(d.decide()).containsExactly(new StartTask(key("body", 0), 1, new Parents(List.of(START))));
     }
 
     // ---- resume ----

@@ -135,6 +135,12 @@ class GraphValidatorTest {
     }
 
     @Test
+    void startWrittenAsAJoin() {
+        List<GraphProblem> problems = validate(join("start", "end"), step("end"));
+        assertOnlyProblem(problems, "start", "is a join", "nothing comes before the start step");
+    }
+
+    @Test
     void twoPredecessorsButNotAJoin() {
         List<GraphProblem> problems = validate(step("start", "a", "b"), step("a", "c"), step("b", "c"), step("c", "end"), step("end"));
         assertHasProblem(problems, "c", "is reached from [a, b] but is not a join", "Inputs");
