@@ -49,8 +49,15 @@ final class WorkerPool implements AutoCloseable {
     /** Running averages, in milliseconds, of a worker's start-up and of a task's duration. */
     private double startupMillis = 700;
     private double taskMillis = -1;
+    private final SystemCpu cpu;
+    private static final double BUSY_CPU = 0.85;
 
     WorkerPool(WorkerLauncher launcher, int maxWorkers, Path logDir) {
+        this(launcher, maxWorkers, logDir, new SystemCpu());
+    }
+
+    WorkerPool(WorkerLauncher launcher, int maxWorkers, Path logDir, SystemCpu cpu) {
+        this.cpu = cpu;
         this.launcher = launcher;
         this.maxWorkers = maxWorkers;
         this.maxStarting = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -63,8 +70,11 @@ final class WorkerPool implements AutoCloseable {
         ticker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void tick() {
-        dispatch();
+    private void tick() {
+        cpu.sample();
+        synchronized (this) {
+            dispatch();
+        }
     }
 
     synchronized void submit(TaskRequest request, BiConsumer<TaskRequest, TaskResult> onDone) {
@@ -98,11 +108,17 @@ final class WorkerPool implements AutoCloseable {
     /**
      * Whether the waiting tasks would take longer to drain with the workers there are than a new
      * worker takes to start: short tasks are served by a few warm workers instead of paying for
-     * many JVM starts; long tasks get a worker each, up to the limit.
+     * many JVM starts; long tasks get a worker each, up to the limit, as long as the machine has
+     * idle CPU for it.
      */
     private boolean worthAnotherWorker() {
         if (workers.isEmpty()) {
             return true;
+        }
+        if (cpu.load() > BUSY_CPU) {
+            // The CPUs are busy already (with tasks, starting workers or anything else): another
+            // JVM would only share them and pay its start-up on top.
+            return false;
         }
         long now = System.nanoTime();
         double estimate = Math.max(taskMillis, 0);

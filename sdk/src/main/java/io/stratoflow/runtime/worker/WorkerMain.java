@@ -25,6 +25,8 @@ public final class WorkerMain {
 
     public static final String READY = "{\"ready\":true}";
 
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private WorkerMain() {
     }
 
@@ -48,7 +50,9 @@ public final class WorkerMain {
             try (TaskLogs logs = TaskLogs.open(request)) {
                 System.setOut(logs.out());
                 System.setErr(logs.err());
+                long cpuBefore = THREADS.getCurrentThreadCpuTime();
                 result = executor.execute(request);
+                result = result.withCpuMillis((THREADS.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000);
                 if (result.failure() != null) {
                     logs.err().print(result.failure().stackTrace());
                 }
