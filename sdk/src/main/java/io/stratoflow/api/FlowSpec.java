@@ -32,8 +32,11 @@ public abstract class FlowSpec {
     }
 
     /**
-     * Copies into this join the artifacts on which all inputs agree. An artifact with different
-     * values in different inputs is an error unless it is listed in {@code exclude}.
+     * Copies into this join the artifacts of its inputs. An artifact that only some branches
+     * changed (from what they started with at the split) takes the value they gave it; one that
+     * no branch changed keeps the value they all share. An artifact that branches changed to
+     * different values is an error unless it is listed in {@code exclude}, or this join set it
+     * before calling merge: what the join already set is never overwritten.
      */
     protected final void merge(Inputs<? extends FlowSpec> inputs, String... exclude) {
         context().mergeArtifacts(this, inputs, Set.of(exclude));

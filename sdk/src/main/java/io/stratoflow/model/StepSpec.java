@@ -46,6 +46,9 @@ public class StepSpec {
     @Min(1)
     public Long timeoutSeconds;
 
+    @JsonPropertyDescription("Labels and annotations added to the step's Pods.")
+    public PodMetadata podMetadata;
+
     @JsonPropertyDescription("Let the run go on when the step fails after its retries (@Catch).")
     public boolean catchFailure;
 }

@@ -14,6 +14,7 @@ import io.stratoflow.engine.Observation;
 import io.stratoflow.engine.RunEngine;
 import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.RunState;
+import io.stratoflow.engine.StepPolicy;
 import io.stratoflow.engine.TaskInputs;
 import io.stratoflow.engine.TaskKey;
 import io.stratoflow.runtime.worker.TaskRequest;
@@ -60,7 +61,7 @@ public final class LocalRuntime {
         RunRecord run = new RunRecord(flow.name(), runId, flow.type().getName(), RunPhase.RUNNING, now, null, null,
                 storeParameters(flow, options.parameters()), null, null);
         datastore.runs().writeRun(run);
-        RunEngine engine = new RunEngine(flow.graph(), flow.policies());
+        RunEngine engine = new RunEngine(flow.graph(), enginePolicies(flow));
         return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), options, null);
     }
 
@@ -84,8 +85,18 @@ public final class LocalRuntime {
         RunRecord run = new RunRecord(flow.name(), runId, flow.type().getName(), RunPhase.RUNNING, now, null, null,
                 origin.parameters(), originRunId, step);
         datastore.runs().writeRun(run);
-        RunEngine engine = new RunEngine(flow.graph(), flow.policies(), new RunEngine.ResumePlan(originState, rerun));
+        RunEngine engine = new RunEngine(flow.graph(), enginePolicies(flow), new RunEngine.ResumePlan(originState, rerun));
         return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), options, originRunId);
+    }
+
+    /**
+     * The worker pool enforces timeouts, from the moment a worker starts a task (a task may wait
+     * in the pool's queue first), so the engine is given the policies without them.
+     */
+    private static Map<String, StepPolicy> enginePolicies(FlowDefinition flow) {
+        Map<String, StepPolicy> policies = new LinkedHashMap<>();
+        flow.policies().forEach((step, p) -> policies.put(step, new StepPolicy(p.retries(), p.retryDelayMillis(), 0, p.catchesFailure())));
+        return policies;
     }
 
     /** Stops the run: running tasks are killed and the run is marked stopped. Safe from any thread. */
@@ -113,6 +124,7 @@ public final class LocalRuntime {
         int largestMemory = flow.steps().values().stream().mapToInt(s -> s.resources().memoryMb()).max().orElse(4096);
         WorkerLauncher launcher = new WorkerLauncher(flow.type().getClassLoader(), WorkerLauncher.heapMb(largestMemory, options.maxWorkerHeapMb()));
         Map<TaskKey, TaskFailure> failures = new HashMap<>();
+        Map<TaskKey, Long> startedAt = new HashMap<>();
         TaskKey[] lastFailed = new TaskKey[1];
         int[] lastFailedAttempt = new int[1];
         RunPhase phase = null;
@@ -122,11 +134,15 @@ public final class LocalRuntime {
             while (true) {
                 for (Action action : decision.actions()) {
                     if (action instanceof Action.StartTask start) {
-                        pool.submit(request(flow, run, start), (request, result) -> observations.add(observe(start, result, failures)));
+                        startedAt.put(start.task(), System.currentTimeMillis());
+                        pool.submit(request(flow, run, start), flow.step(start.task().step()).timeoutMillis(),
+                                (request, result) -> observations.add(observe(start, result, failures)));
                     } else if (action instanceof Action.CloneTask clone) {
                         cloneTask(flow.name(), originRunId, run.runId(), clone.task());
                     } else if (action instanceof Action.KillTask kill) {
                         pool.kill(kill.task().step(), kill.task().taskId(), kill.attempt());
+                        recordIfMissing(run, kill.task(), kill.attempt(), new TaskFailure(kill.task().step(), "killed", kill.reason(), ""),
+                                startedAt.get(kill.task()));
                     } else if (action instanceof Action.RecordCaughtFailure caught) {
                         recordCaught(flow, run, caught, failures.get(caught.task()));
                     } else if (action instanceof Action.FinishRun finish) {
@@ -143,6 +159,12 @@ public final class LocalRuntime {
                     if (observation instanceof Observation.TaskFailed failed) {
                         lastFailed[0] = failed.task();
                         lastFailedAttempt[0] = failed.attempt();
+                        TaskFailure failure;
+                        synchronized (failures) {
+                            failure = failures.get(failed.task());
+                        }
+                        recordIfMissing(run, failed.task(), failed.attempt(), failure != null ? failure
+                                : new TaskFailure(failed.task().step(), "unknown", failed.reason(), ""), startedAt.get(failed.task()));
                         progress.taskFinished(failed.task(), failed.attempt(), false, stdoutOf(run, failed.task(), failed.attempt()));
                     } else if (observation instanceof Observation.TaskSucceeded done) {
                         progress.taskFinished(done.task(), done.attempt(), true, stdoutOf(run, done.task(), done.attempt()));
@@ -164,6 +186,21 @@ public final class LocalRuntime {
         boolean failedByTask = phase == RunPhase.FAILED && lastFailed[0] != null;
         return new RunOutcome(flow.name(), run.runId(), phase, message, System.currentTimeMillis() - run.startedAtMillis(),
                 failedByTask ? lastFailed[0] : null, lastFailedAttempt[0], failedByTask ? failures.get(lastFailed[0]) : null);
+    }
+
+    /**
+     * Records a failed attempt that left no record of its own: its worker died (System.exit, a
+     * crash, the OOM killer) or the runtime killed it (timeout, the run ended). A record the task
+     * wrote itself, for this attempt or a later one, is kept.
+     */
+    private void recordIfMissing(RunRecord run, TaskKey task, int attempt, TaskFailure failure, Long startedAtMillis) {
+        boolean recorded = datastore.runs().readTask(run.flow(), run.runId(), task.step(), task.taskId())
+                .map(existing -> existing.attempt() >= attempt).orElse(false);
+        if (!recorded) {
+            long now = System.currentTimeMillis();
+            datastore.runs().writeTask(run.flow(), run.runId(), new TaskRecord(task.step(), task.taskId(), attempt, TaskRecord.FAILED,
+                    Map.of(), null, failure, startedAtMillis == null ? now : startedAtMillis, now, null));
+        }
     }
 
     private Path stdoutOf(RunRecord run, TaskKey task, int attempt) {

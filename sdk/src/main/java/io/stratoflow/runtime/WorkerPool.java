@@ -32,7 +32,8 @@ import java.util.function.BiConsumer;
  */
 final class WorkerPool implements AutoCloseable {
 
-    private record Pending(TaskRequest request, BiConsumer<TaskRequest, TaskResult> onDone) {
+    /** @param timeoutMillis how long the task may run once a worker starts it; 0 for no limit */
+    private record Pending(TaskRequest request, long timeoutMillis, BiConsumer<TaskRequest, TaskResult> onDone) {
     }
 
     private final WorkerLauncher launcher;
@@ -73,12 +74,22 @@ final class WorkerPool implements AutoCloseable {
     private void tick() {
         cpu.sample();
         synchronized (this) {
+            long now = System.nanoTime();
+            for (Worker worker : workers) {
+                Pending task = worker.current;
+                if (task != null && task.timeoutMillis() > 0 && !worker.timedOut
+                        && now - worker.taskStartedNanos > task.timeoutMillis() * 1_000_000) {
+                    // A timeout counts from when a worker starts the task, not from when it was queued.
+                    worker.timedOut = true;
+                    worker.process.destroyForcibly();
+                }
+            }
             dispatch();
         }
     }
 
-    synchronized void submit(TaskRequest request, BiConsumer<TaskRequest, TaskResult> onDone) {
-        queue.addLast(new Pending(request, onDone));
+    synchronized void submit(TaskRequest request, long timeoutMillis, BiConsumer<TaskRequest, TaskResult> onDone) {
+        queue.addLast(new Pending(request, timeoutMillis, onDone));
         dispatch();
     }
 
@@ -186,7 +197,9 @@ final class WorkerPool implements AutoCloseable {
         }
         if (lost != null) {
             int code = waitForExit(worker.process);
-            String message = "the worker process running this task exited with code " + code
+            String message = worker.timedOut
+                    ? "timed out after " + java.time.Duration.ofMillis(lost.timeoutMillis()).toString().substring(2).toLowerCase() + " (@Timeout)"
+                    : "the worker process running this task exited with code " + code
                     + (code == 137 || code == 9 ? " (killed)" : "") + ". A step must not call System.exit; if it did not, the JVM "
                     + "crashed or was killed by the system (see " + logDir + ")";
             lost.onDone().accept(lost.request(), TaskResult.failed(TaskExecutor.failureOf(lost.request().step(),
@@ -239,6 +252,7 @@ final class WorkerPool implements AutoCloseable {
         final long launchedNanos = System.nanoTime();
         volatile Pending current;
         volatile long taskStartedNanos;
+        volatile boolean timedOut;
 
         Worker(Process process) {
             this.process = process;

@@ -1,9 +1,11 @@
 package io.stratoflow.runtime.worker;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.api.Inputs;
 import io.stratoflow.datastore.ArtifactRef;
 import io.stratoflow.datastore.Datastore;
+import io.stratoflow.datastore.Json;
 import io.stratoflow.datastore.RunRecord;
 import io.stratoflow.datastore.TaskRecord;
 import io.stratoflow.definition.FlowDefinition;
@@ -12,13 +14,17 @@ import io.stratoflow.definition.ParameterDefinition;
 
 import io.stratoflow.graph.FlowGraph;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -135,24 +141,40 @@ final class ArtifactLoader {
     }
 
     /**
-     * Copies into {@code target} every artifact on which the joined tasks agree; artifacts whose
-     * values differ are an error naming them and the branches, unless excluded.
+     * Copies into {@code target} the artifacts of the joined branches, the way Metaflow's
+     * {@code merge_artifacts} does: a branch counts for an artifact only if it changed it from what
+     * the branch started with (the artifacts of the split it comes from), so an artifact computed in
+     * one branch is merged even though the other branches carry the value they inherited. Values
+     * that differ between branches that changed them are an error naming them and the branches,
+     * unless excluded or already set by the join itself, which merging never overwrites.
      */
-    void merge(FlowSpec target, List<TaskRecord> joined, Set<String> exclude, String joinStep) {
+    void merge(FlowSpec target, List<TaskRecord> joined, Set<String> exclude, TaskRequest join) {
+        String joinStep = join.step();
+        Map<String, ArtifactRef> inherited = splitRecord(join).map(TaskRecord::artifacts).orElse(Map.of());
+        FlowSpec untouched = FlowIntrospector.instantiate(flow.type());
+        applyParameters(untouched);
         Map<String, ArtifactRef> agreed = new LinkedHashMap<>();
-        Map<String, String> firstSeenIn = new LinkedHashMap<>();
+        Map<String, String> firstSetIn = new LinkedHashMap<>();
         List<String> conflicts = new ArrayList<>();
         for (TaskRecord record : joined) {
             for (Map.Entry<String, ArtifactRef> artifact : record.artifacts().entrySet()) {
                 String name = artifact.getKey();
-                if (exclude.contains(name) || parameterFields.contains(name) || !flow.artifacts().containsKey(name)) {
+                Field field = flow.artifacts().get(name);
+                if (exclude.contains(name) || parameterFields.contains(name) || field == null || setByJoin(field, target, untouched)) {
                     continue;
                 }
-                ArtifactRef previous = agreed.putIfAbsent(name, artifact.getValue());
+                ArtifactRef before = inherited.get(name);
+                boolean changedByBranch = before == null || !before.hash().equals(artifact.getValue().hash());
+                if (!changedByBranch) {
+                    agreed.putIfAbsent(name, artifact.getValue());
+                    continue;
+                }
                 String branch = record.step() + "/" + record.taskId();
-                firstSeenIn.putIfAbsent(name, branch);
-                if (previous != null && !previous.hash().equals(artifact.getValue().hash()) && !conflictNamed(conflicts, name)) {
-                    conflicts.add("'" + name + "' (differs between " + firstSeenIn.get(name) + " and " + branch + ")");
+                String previousBranch = firstSetIn.putIfAbsent(name, branch);
+                if (previousBranch == null) {
+                    agreed.put(name, artifact.getValue());
+                } else if (!agreed.get(name).hash().equals(artifact.getValue().hash()) && !conflictNamed(conflicts, name)) {
+                    conflicts.add("'" + name + "' (differs between " + previousBranch + " and " + branch + ")");
                 }
             }
         }
@@ -163,6 +185,34 @@ final class ArtifactLoader {
         }
         agreed.forEach((name, ref) -> set(target, flow.artifacts().get(name),
                 datastore.artifacts().read(name, ref, flow.artifacts().get(name).getGenericType())));
+    }
+
+    /** The task of the split (static or foreach) that the join closes: what every branch started from. */
+    private Optional<TaskRecord> splitRecord(TaskRequest join) {
+        String split = flow.graph().step(join.step()).joins();
+        if (split == null) {
+            return Optional.empty();
+        }
+        return datastore.runs().readTask(join.flow(), join.runId(), split, join.taskId()).filter(TaskRecord::succeeded);
+    }
+
+    /** Whether the join step already assigned the field: its value is no longer what a new flow object holds. */
+    private static boolean setByJoin(Field field, FlowSpec target, FlowSpec untouched) {
+        try {
+            Object now = field.get(target);
+            Object initial = field.get(untouched);
+            if (Objects.deepEquals(now, initial)) {
+                return false;
+            }
+            if (now == null || initial == null || now.getClass() != initial.getClass()) {
+                return true;
+            }
+            // Values without equals(): compare what would be stored.
+            ObjectWriter writer = Json.ARTIFACTS.writerFor(Json.ARTIFACTS.constructType(field.getGenericType()));
+            return !Arrays.equals(writer.writeValueAsBytes(now), writer.writeValueAsBytes(initial));
+        } catch (IllegalAccessException | IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     private static boolean conflictNamed(List<String> conflicts, String name) {

@@ -75,6 +75,6 @@ final class FlowTaskContext implements TaskContext {
         if (joined.isEmpty()) {
             throw new IllegalStateException("merge(inputs) can only be called in a join step; " + request.step() + " is not one");
         }
-        loader.merge(target, joined, exclude, request.step());
+        loader.merge(target, joined, exclude, request);
     }
 }

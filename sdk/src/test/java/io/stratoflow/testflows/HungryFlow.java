@@ -1,4 +1,4 @@
-package io.stratoflow.runtime.flows;
+package io.stratoflow.testflows;
 
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.api.Resources;
@@ -17,6 +17,7 @@ public class HungryFlow extends FlowSpec {
     @Resources(memory = 2048)
     @Step(next = "end")
     public void eat() {
+        System.out.println("max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
         List<long[]> hoard = new ArrayList<>();
         while (true) {
             hoard.add(new long[1 << 20]);

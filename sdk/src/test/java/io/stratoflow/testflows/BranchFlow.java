@@ -1,4 +1,4 @@
-package io.stratoflow.runtime.flows;
+package io.stratoflow.testflows;
 
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.api.Inputs;
@@ -7,12 +7,16 @@ import io.stratoflow.api.Step;
 
 /**
  * start -> (a | b) -> join -> end. Each branch computes its own artifact; both keep
- * {@code shared} as start set it, unless {@code conflict} makes b change it.
+ * {@code shared} as start set it, unless {@code conflict} makes each branch change it differently,
+ * and {@code resolve} makes the join settle it before merging.
  */
 public class BranchFlow extends FlowSpec {
 
     @Parameter
     boolean conflict = false;
+
+    @Parameter
+    boolean resolve = false;
 
     int base;
     String shared;
@@ -29,6 +33,9 @@ public class BranchFlow extends FlowSpec {
     @Step(next = "join")
     public void a() {
         fromA = base + 1;
+        if (conflict) {
+            shared = "changed by a";
+        }
     }
 
     @Step(next = "join")
@@ -42,6 +49,9 @@ public class BranchFlow extends FlowSpec {
     @Step(next = "end")
     public void join(Inputs<BranchFlow> inputs) {
         sum = inputs.get("a").fromA + inputs.get("b").fromB;
+        if (resolve) {
+            shared = "settled by join: " + inputs.get("a").shared + " / " + inputs.get("b").shared;
+        }
         merge(inputs);
     }
 

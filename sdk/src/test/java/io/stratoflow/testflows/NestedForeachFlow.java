@@ -1,4 +1,4 @@
-package io.stratoflow.runtime.flows;
+package io.stratoflow.testflows;
 
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.api.Inputs;
@@ -16,6 +16,7 @@ public class NestedForeachFlow extends FlowSpec {
     String cell;
     List<String> cells;
     List<List<String>> grid;
+    List<String> regionsSeenByOuterJoin;
 
     @Step(next = "inner", foreach = "regions")
     public void start() {
@@ -37,11 +38,14 @@ public class NestedForeachFlow extends FlowSpec {
     @Step(next = "outerJoin")
     public void innerJoin(Inputs<NestedForeachFlow> inputs) {
         cells = inputs.stream().map(f -> f.cell).toList();
+        // Keeps what the join set (cells), takes what the branches share (region, shards), leaves out what differs.
+        merge(inputs, "cell");
     }
 
     @Step(next = "end")
     public void outerJoin(Inputs<NestedForeachFlow> inputs) {
         grid = inputs.stream().map(f -> f.cells).toList();
+        regionsSeenByOuterJoin = inputs.stream().map(f -> f.region).toList();
     }
 
     @Step

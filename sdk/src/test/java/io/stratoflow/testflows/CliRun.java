@@ -1,4 +1,4 @@
-package io.stratoflow.runtime.flows;
+package io.stratoflow.testflows;
 
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.cli.FlowCli;
