@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Stratoflow's own operator settings, under {@code stratoflow.operator.*} in
@@ -31,7 +32,9 @@ public interface OperatorSettings {
     @WithDefault("stratoflow/task-runner:0.1.0")
     String defaultImage();
 
-    /** Service account task Pods run as. */
-    @WithDefault("stratoflow-task")
-    String taskServiceAccount();
+    /**
+     * Service account task Pods run as; it must exist in every namespace that has Runs. Empty
+     * means the namespace's default service account.
+     */
+    Optional<String> taskServiceAccount();
 }

@@ -42,6 +42,14 @@ public final class TaskPodBuilder {
         String runName = run.getMetadata().getName();
         String flowName = run.getSpec().flowRef.name;
         Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (step.podMetadata != null) {
+            labels.putAll(step.podMetadata.labels);
+            annotations.putAll(step.podMetadata.annotations);
+        }
+        annotations.put(TaskPodNames.STEP_ANNOTATION, step.name);
+        annotations.put(TaskPodNames.TASK_ANNOTATION, task.taskId());
+        annotations.put(TaskPodNames.ATTEMPT_ANNOTATION, Integer.toString(attempt));
         labels.put(TaskPodNames.FLOW_LABEL, TaskPodNames.labelValue(flowName));
         labels.put(TaskPodNames.RUN_LABEL, runName);
         labels.put(TaskPodNames.STEP_LABEL, TaskPodNames.labelValue(step.name));
@@ -64,9 +72,7 @@ public final class TaskPodBuilder {
                     .withName(TaskPodNames.podName(runName, task, attempt))
                     .withNamespace(run.getMetadata().getNamespace())
                     .withLabels(labels)
-                    .addToAnnotations(TaskPodNames.STEP_ANNOTATION, step.name)
-                    .addToAnnotations(TaskPodNames.TASK_ANNOTATION, task.taskId())
-                    .addToAnnotations(TaskPodNames.ATTEMPT_ANNOTATION, Integer.toString(attempt))
+                    .withAnnotations(annotations)
                     .withOwnerReferences(new OwnerReferenceBuilder()
                             .withApiVersion(run.getApiVersion())
                             .withKind(run.getKind())

@@ -48,6 +48,7 @@ public class RunReconciler implements Reconciler<Run> {
     /** How often a Run whose tasks wait for pool quota looks again. */
     static final Duration QUOTA_RECHECK = Duration.ofSeconds(2);
     static final Duration FLOW_RECHECK = Duration.ofSeconds(5);
+    static final Duration CREATE_RETRY = Duration.ofSeconds(10);
 
     @Inject
     TaskPods taskPods;
@@ -200,6 +201,15 @@ public class RunReconciler implements Reconciler<Run> {
         } else if (Conditions.find(status.conditions, "Unschedulable").isPresent()) {
             Conditions.set(status.conditions, "Unschedulable", false, "Scheduled", "every task Pod could be scheduled", generation, now);
         }
+        if (created.creationError() != null) {
+            boolean isNew = Conditions.find(status.conditions, "PodsCreated").map(c -> !c.getMessage().equals(created.creationError())).orElse(true);
+            Conditions.set(status.conditions, "PodsCreated", false, "PodCreationFailed", created.creationError(), generation, now);
+            if (isNew) {
+                RunEvents.warning(client, run, "PodCreationFailed", created.creationError());
+            }
+        } else if (Conditions.find(status.conditions, "PodsCreated").isPresent()) {
+            Conditions.set(status.conditions, "PodsCreated", true, "PodsCreated", "task Pods are created", generation, now);
+        }
         if (created.waitingForQuota() > 0 && !status.phase.equals("Failed")) {
             status.message = created.waitingForQuota() + " task(s) wait for quota of ComputePool " + created.waitingPools();
         }
@@ -210,7 +220,10 @@ public class RunReconciler implements Reconciler<Run> {
         if (decision.wakeUpAtMillis() != Long.MAX_VALUE) {
             next = Duration.ofMillis(Math.max(100, decision.wakeUpAtMillis() - now.toEpochMilli()));
         }
-        if (created.waitingForQuota() > 0 || created.throttled()) {
+        if (created.creationError() != null) {
+            next = next == null || next.compareTo(CREATE_RETRY) > 0 ? CREATE_RETRY : next;
+        }
+        if (created.waitingForQuota() > 0) {
             next = next == null || next.compareTo(QUOTA_RECHECK) > 0 ? QUOTA_RECHECK : next;
         }
         return next;

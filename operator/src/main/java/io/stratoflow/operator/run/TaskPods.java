@@ -49,8 +49,8 @@ public class TaskPods {
     private static final Logger LOG = Logger.getLogger(TaskPods.class);
 
     /** What one pass created, and what still waits. */
-    record Created(int created, int waitingForQuota, String waitingPools, boolean throttled) {
-        static final Created NONE = new Created(0, 0, "", false);
+    record Created(int created, int waitingForQuota, String waitingPools, String creationError) {
+        static final Created NONE = new Created(0, 0, "", null);
     }
 
     @Inject
@@ -74,6 +74,7 @@ public class TaskPods {
         Map<String, Integer> waiting = new LinkedHashMap<>();
         Collection<Pod> allTaskPods = null;
         int created = 0;
+        String creationError = null;
         RunEngine inputs = new RunEngine(graph, Map.of());
         PoolQueue.RunKey key = runKey(run);
         for (ActiveTask active : state.running()) {
@@ -98,15 +99,21 @@ public class TaskPods {
                 used.add(resources);
             }
             Pod pod = builder.build(run, flow, step, active.task(), active.attempt(), inputs.inputsOf(state, active.task()), resources, pool);
-            if (create(client, pod)) {
-                created++;
+            try {
+                if (create(client, pod)) {
+                    created++;
+                }
+            } catch (KubernetesClientException e) {
+                // Typically configuration (a missing service account, an admission policy): report it and try again later.
+                creationError = "Pod " + pod.getMetadata().getName() + " cannot be created: " + e.getStatus().getMessage();
+                break;
             }
         }
         for (ComputePool pool : pools) {
             poolQueue.waiting(pool.getMetadata().getName(), key, waiting.getOrDefault(pool.getMetadata().getName(), 0));
         }
         int waitingTotal = waiting.values().stream().mapToInt(Integer::intValue).sum();
-        return new Created(created, waitingTotal, String.join(", ", new TreeSet<>(waiting.keySet())), false);
+        return new Created(created, waitingTotal, String.join(", ", new TreeSet<>(waiting.keySet())), creationError);
     }
 
     /**
@@ -170,6 +177,6 @@ public class TaskPods {
     @PostConstruct
     void init() {
         limiter = new PodCreationLimiter(settings.podCreatesPerSecond());
-        builder = new TaskPodBuilder(new TaskPodDefaults(settings.defaultImage(), settings.taskServiceAccount()));
+        builder = new TaskPodBuilder(new TaskPodDefaults(settings.defaultImage(), settings.taskServiceAccount().orElse(null)));
     }
 }

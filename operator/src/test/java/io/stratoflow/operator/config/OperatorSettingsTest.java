@@ -37,7 +37,7 @@ class OperatorSettingsTest {
         assertThat(settings.podCreatesPerSecond()).isEqualTo(50.0);
         assertThat(settings.unschedulableGracePeriod()).isEqualTo(Duration.ofMinutes(2));
         assertThat(settings.defaultImage()).isEqualTo("stratoflow/task-runner:0.1.0");
-        assertThat(settings.taskServiceAccount()).isEqualTo("stratoflow-task");
+        assertThat(settings.taskServiceAccount()).isEmpty();
     }
 
     @Test
