@@ -42,7 +42,8 @@ public class FlowReconciler implements Reconciler<Flow> {
         return UpdateControl.patchStatus(flow);
     }
 
-    static List<String> problems(Flow flow) {
+    /** What is wrong with a Flow, graph and quantities alike; empty when it can run. A Run refuses a Flow for the same reasons. */
+    public static List<String> problems(Flow flow) {
         if (flow.getSpec() == null || flow.getSpec().steps.isEmpty()) {
             return List.of("the flow has no steps");
         }

@@ -78,9 +78,19 @@ public record TaskResources(Quantity cpu, Quantity memory, int gpu, Quantity dis
         return Quantity.getAmountInBytes(quantity);
     }
 
+    /** A quantity, read now: a malformed one fails here, with its text, not later in a Pod the API server refuses. */
     private static Quantity quantity(String text, String fallback) {
         String value = text == null || text.isBlank() ? fallback : text;
-        return value == null ? null : new Quantity(value);
+        if (value == null) {
+            return null;
+        }
+        Quantity quantity = new Quantity(value);
+        try {
+            amount(quantity);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException("resource quantity '" + value + "' is malformed; use e.g. 2, 500m, 16000M or 16Gi", e);
+        }
+        return quantity;
     }
 
     private static Quantity larger(Quantity declared, Quantity override) {

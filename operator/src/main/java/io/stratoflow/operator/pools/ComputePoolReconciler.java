@@ -79,8 +79,7 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
         status.memory = gibibytes(runningUsage.memory()) + "/" + gibibytes(memory);
         Conditions.set(status.conditions, "Ready", !nodes.isEmpty() || pool.getSpec().scalable, nodes.isEmpty() ? "NoNodes" : "NodesReady",
                 nodes.isEmpty() ? "no Ready node matches the pool's nodeSelector " + pool.getSpec().nodeSelector : nodes.size() + " node(s) ready",
-                generation, before.conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst()
-                        .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(Instant.now()));
+                generation, Instant.now());
         pool.setStatus(status);
         UpdateControl<ComputePool> control = same(before, status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(pool);
         return control.rescheduleAfter(REFRESH);

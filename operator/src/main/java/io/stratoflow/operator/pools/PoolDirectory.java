@@ -1,9 +1,11 @@
 package io.stratoflow.operator.pools;
 
 import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.PoolResources;
 import io.stratoflow.model.StepSpec;
 import io.stratoflow.operator.pods.TaskResources;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -59,9 +61,28 @@ public final class PoolDirectory {
         if (pools.isEmpty()) {
             return "";
         }
-        return "The pools offer at most: " + String.join("; ", pools.stream().map(p -> p.getMetadata().getName() + " (cpu="
-                + p.getSpec().maxTaskResources.cpu + ", memory=" + p.getSpec().maxTaskResources.memory
-                + (p.getSpec().maxTaskResources.gpu == null ? "" : ", gpu=" + p.getSpec().maxTaskResources.gpu) + ")").toList()) + ".";
+        return "The pools offer at most: " + String.join("; ", pools.stream()
+                .map(p -> p.getMetadata().getName() + " (" + offer(p.getSpec().maxTaskResources) + ")").toList()) + ".";
+    }
+
+    /** The limits a pool sets, e.g. {@code memory=256Gi, gpu=1}; only those it sets. */
+    private static String offer(PoolResources max) {
+        List<String> limits = new ArrayList<>();
+        if (max != null) {
+            if (max.cpu != null) {
+                limits.add("cpu=" + max.cpu);
+            }
+            if (max.memory != null) {
+                limits.add("memory=" + max.memory);
+            }
+            if (max.gpu != null) {
+                limits.add("gpu=" + max.gpu);
+            }
+            if (max.ephemeralStorage != null) {
+                limits.add("disk=" + max.ephemeralStorage);
+            }
+        }
+        return limits.isEmpty() ? "no limit" : String.join(", ", limits);
     }
 
     private List<String> names() {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
 
 /**
  * Tasks waiting for a pool's quota, by Run in creation order: a Run's waiting tasks are admitted
@@ -54,5 +55,10 @@ public class PoolQueue {
 
     public void forget(RunKey run) {
         waiting.values().forEach(queue -> queue.remove(run));
+    }
+
+    /** Forgets the Runs that do not {@code exist} any more: a Run deleted while it waited must not hold the line. */
+    public void retainExisting(Predicate<RunKey> exists) {
+        waiting.values().forEach(queue -> queue.keySet().removeIf(run -> !exists.test(run)));
     }
 }

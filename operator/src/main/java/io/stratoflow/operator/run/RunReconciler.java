@@ -1,13 +1,16 @@
 package io.stratoflow.operator.run;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stratoflow.datastore.Json;
@@ -81,7 +84,7 @@ public class RunReconciler implements Reconciler<Run> {
         if (status.pinnedFlow == null) {
             RunStarter.Start start = RunStarter.check(client, run, pools(context));
             if (start.flow() == null) {
-                return refuse(run, status, start, generation, now, client);
+                return refuse(run, status, start, generation, now, client, before, context);
             }
             status.pinnedFlow = start.flow();
             Conditions.remove(status.conditions, "FlowFound");
@@ -96,7 +99,8 @@ public class RunReconciler implements Reconciler<Run> {
         try {
             engine = new RunEngine(graph, clusterPolicies(status), resumePlan(client, run, graph));
         } catch (IllegalArgumentException e) {
-            return refuse(run, status, RunStarter.Start.refused("ResumeOriginInvalid", e.getMessage()), generation, now, client);
+            return refuse(run, status, RunStarter.Start.refused("ResumeOriginInvalid", e.getMessage()), generation, now, client, before,
+                    context);
         }
 
         Map<String, Pod> pods = context.getSecondaryResources(Pod.class).stream()
@@ -124,15 +128,46 @@ public class RunReconciler implements Reconciler<Run> {
                 RunEvents.warning(client, run, "TaskFailed", "Task " + failed.task() + " attempt " + failed.attempt() + ": " + failed.reason());
             }
         }
+        poolQueue.retainExisting(key -> context.getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).isPresent());
         TaskPods.Created created = state.phase().isFinal() ? TaskPods.Created.NONE
                 : taskPods.ensurePods(client, run, status.pinnedFlow, graph, state, pods, pools(context), context);
         RunStatusBuilder.fromState(status, state, graph, generation, now);
         describeWaiting(status, observed.unschedulable(), created, generation, now, client, run);
 
-        UpdateControl<Run> control = Json.METADATA.valueToTree(status).toString().equals(before)
-                ? UpdateControl.noUpdate() : UpdateControl.patchStatus(run);
-        Duration next = nextLook(decision, created, now);
+        writeStatus(run, before, context);
+        Duration next = nextLook(decision, created, taskPods.untilGiveUp(observed.unschedulable()), now);
+        // A task started in this pass may already have a finished Pod (the status was older than the Pods, as after a
+        // restart): no Pod event will come for it, so look again at once.
+        if (!TaskObserver.observe(state, run.getMetadata().getName(), pods, now).observations().isEmpty()) {
+            next = Duration.ZERO;
+        }
+        UpdateControl<Run> control = UpdateControl.noUpdate();
         return next == null ? control : control.rescheduleAfter(next);
+    }
+
+    /**
+     * Writes the Run's status, if it changed, and caches the written Run so that the next reconciliation reads it
+     * even before the informer has: the status is the Run's state, and a reconciliation that started from an older
+     * one would redo (and, with a JSON patch computed against the older one, corrupt) what this one did. With
+     * optimistic locking, so that a concurrent change is read and the status written onto it.
+     */
+    private static void writeStatus(Run run, String before, Context<Run> context) {
+        RunStatus status = run.getStatus();
+        if (Json.METADATA.valueToTree(status).toString().equals(before)) {
+            return;
+        }
+        if (context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource()) {
+            Run fresh = new Run();
+            fresh.setMetadata(new ObjectMetaBuilder().withName(run.getMetadata().getName())
+                    .withNamespace(run.getMetadata().getNamespace()).build());
+            fresh.setStatus(status);
+            PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(run, fresh, context);
+        } else {
+            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(run, context, latest -> {
+                latest.setStatus(status);
+                return latest;
+            });
+        }
     }
 
     private static boolean isFinished(RunStatus status) {
@@ -140,17 +175,19 @@ public class RunReconciler implements Reconciler<Run> {
     }
 
     private UpdateControl<Run> refuse(Run run, RunStatus status, RunStarter.Start start, long generation, Instant now,
-                                      KubernetesClient client) {
+                                      KubernetesClient client, String before, Context<Run> context) {
         if (start.waitForFlow()) {
             status.observedGeneration = generation;
             status.phase = "Pending";
             status.message = start.refusal();
             Conditions.set(status.conditions, "FlowFound", false, start.reason(), start.refusal(), generation, now);
-            return UpdateControl.patchStatus(run).rescheduleAfter(FLOW_RECHECK);
+            writeStatus(run, before, context);
+            return UpdateControl.<Run>noUpdate().rescheduleAfter(FLOW_RECHECK);
         }
         RunStatusBuilder.refuse(status, start.reason(), start.refusal(), generation, now);
         RunEvents.warning(client, run, start.reason(), start.refusal());
-        return UpdateControl.patchStatus(run);
+        writeStatus(run, before, context);
+        return UpdateControl.noUpdate();
     }
 
     /** On the cluster a timeout is the Pod's activeDeadlineSeconds, so the engine does not time tasks out itself. */
@@ -215,10 +252,11 @@ public class RunReconciler implements Reconciler<Run> {
         }
     }
 
-    private Duration nextLook(Decision decision, TaskPods.Created created, Instant now) {
-        Duration next = null;
+    private Duration nextLook(Decision decision, TaskPods.Created created, Duration untilGiveUp, Instant now) {
+        Duration next = untilGiveUp;
         if (decision.wakeUpAtMillis() != Long.MAX_VALUE) {
-            next = Duration.ofMillis(Math.max(100, decision.wakeUpAtMillis() - now.toEpochMilli()));
+            Duration wake = Duration.ofMillis(Math.max(100, decision.wakeUpAtMillis() - now.toEpochMilli()));
+            next = next == null || wake.compareTo(next) < 0 ? wake : next;
         }
         if (created.creationError() != null) {
             next = next == null || next.compareTo(CREATE_RETRY) > 0 ? CREATE_RETRY : next;

@@ -1,13 +1,12 @@
 package io.stratoflow.operator.run;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stratoflow.graph.GraphProblem;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.FlowResourceSpec;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.StepSpec;
-import io.stratoflow.operator.flow.FlowGraphs;
+import io.stratoflow.operator.flow.FlowReconciler;
 import io.stratoflow.operator.pods.TaskResources;
 import io.stratoflow.operator.pools.PoolDirectory;
 
@@ -43,7 +42,7 @@ final class RunStarter {
             return new Start(null, "FlowNotFound", "Flow " + ref.name + " does not exist in namespace " + namespace
                     + "; the Run starts when it is created.", true);
         }
-        List<GraphProblem> problems = FlowGraphs.validate(flow.getSpec());
+        List<String> problems = FlowReconciler.problems(flow);
         if (!problems.isEmpty()) {
             return Start.refused("InvalidFlow", "Flow " + ref.name + " is not valid: " + problems.get(0)
                     + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems; see the Flow's Valid condition)" : ""));

@@ -140,6 +140,13 @@ public class TaskPods {
         return failures;
     }
 
+    /** When the first of these Pods reaches the end of its grace period, or null when none waits to be scheduled. */
+    java.time.Duration untilGiveUp(List<TaskObserver.Unschedulable> unschedulable) {
+        return unschedulable.stream().map(u -> settings.unschedulableGracePeriod().minus(u.since()))
+                .min(java.time.Duration::compareTo).map(d -> d.isNegative() ? java.time.Duration.ofSeconds(1) : d.plusMillis(500))
+                .orElse(null);
+    }
+
     void delete(KubernetesClient client, Run run, TaskKey task, int attempt) {
         try {
             client.pods().inNamespace(run.getMetadata().getNamespace())
