@@ -1,0 +1,76 @@
+package io.stratoflow.e2e.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Kubernetes control plane for the tests: etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler and KWOK, built from Go modules by {@code dev/build-control-plane.sh} (once,
+ * cached under ~/.cache/stratoflow) and run by {@code dev/cluster}, on ports of its own so that
+ * a developer's cluster can run beside it.
+ */
+public final class ControlPlane {
+
+    private final Path project;
+    private final Path clusterDir;
+    private final Map<String, String> environment = new HashMap<>();
+
+    public ControlPlane(Path project) {
+        this.project = project;
+        String cache = System.getenv().getOrDefault("STRATOFLOW_CACHE", System.getProperty("user.home") + "/.cache/stratoflow");
+        this.clusterDir = Path.of(cache, "e2e-cluster");
+        environment.put("STRATOFLOW_CLUSTER_DIR", clusterDir.toString());
+        environment.put("STRATOFLOW_APISERVER_PORT", "26443");
+        environment.put("STRATOFLOW_ETCD_PORT", "22379");
+        environment.put("STRATOFLOW_ETCD_PEER_PORT", "22380");
+        environment.put("STRATOFLOW_KCM_PORT", "30257");
+        environment.put("STRATOFLOW_SCHEDULER_PORT", "30259");
+    }
+
+    public void start() {
+        run(List.of("dev/build-control-plane.sh"));
+        run(List.of("dev/cluster", "down"));
+        run(List.of("dev/cluster", "up"));
+    }
+
+    public void stop() {
+        run(List.of("dev/cluster", "down"));
+    }
+
+    public Path kubeconfig() {
+        return clusterDir.resolve("kubeconfig");
+    }
+
+    public Path logs() {
+        return clusterDir;
+    }
+
+    private void run(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile()).inheritIO();
+        builder.environment().putAll(environment);
+        try {
+            int code = builder.start().waitFor();
+            if (code != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited with " + code + "; see its output above and "
+                        + clusterDir);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot run " + command + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running " + command, e);
+        }
+    }
+
+    static Path projectDir() {
+        Path dir = Path.of(System.getProperty("stratoflow.projectDir", "../..")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir.resolve("dev"))) {
+            throw new IllegalStateException("Cannot find the project's dev/ directory from " + dir);
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,147 @@
+package io.stratoflow.e2e.support;
+
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Starts, once for the whole test run, the control plane, installs the Helm chart (CRDs, RBAC,
+ * service accounts, default pool) and runs the operator as the chart's service account. Stops
+ * everything when the run ends.
+ */
+public final class StratoflowCluster implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+
+    public static final String RELEASE = "stratoflow";
+    public static final String OPERATOR_NAMESPACE = "stratoflow-system";
+    public static final String OPERATOR_SERVICE_ACCOUNT = "stratoflow-operator";
+
+    private static StratoflowCluster running;
+
+    private final Path project = ControlPlane.projectDir();
+    private ControlPlane controlPlane;
+    private KubernetesClient admin;
+    private OperatorProcess operator;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        synchronized (StratoflowCluster.class) {
+            if (running == null) {
+                start();
+                running = this;
+                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(StratoflowCluster.class, this);
+            }
+        }
+    }
+
+    public static KubernetesClient client() {
+        return running().admin;
+    }
+
+    public static OperatorProcess operator() {
+        return running().operator;
+    }
+
+    public static Path project() {
+        return running().project;
+    }
+
+    public static Path adminKubeconfig() {
+        return running().controlPlane.kubeconfig();
+    }
+
+    private static StratoflowCluster running() {
+        if (running == null) {
+            throw new IllegalStateException("annotate the test class with @ExtendWith(StratoflowCluster.class)");
+        }
+        return running;
+    }
+
+    private void start() {
+        controlPlane = new ControlPlane(project);
+        controlPlane.start();
+        admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(controlPlane.kubeconfig()))).build();
+        new Helm(project.resolve("helm/stratoflow")).install()
+                .withKubeConfig(controlPlane.kubeconfig())
+                .withName(RELEASE)
+                .withNamespace(OPERATOR_NAMESPACE)
+                .createNamespace()
+                // The operator runs beside the cluster (a test can kill it); the chart supplies everything else.
+                .set("replicas", "0")
+                .call();
+        Path kubeconfig = serviceAccountKubeconfig();
+        operator = new OperatorProcess(project, kubeconfig, Map.of(
+                "POD_NAMESPACE", OPERATOR_NAMESPACE,
+                "STRATOFLOW_OPERATOR_UNSCHEDULABLE_GRACE_PERIOD", "PT10S",
+                "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "500"), project.resolve("src/test/target/e2e-logs"));
+        operator.start();
+    }
+
+    /** A kubeconfig that authenticates as the chart's operator service account, with a bound token. */
+    private Path serviceAccountKubeconfig() {
+        TokenRequest request = admin.serviceAccounts().inNamespace(OPERATOR_NAMESPACE).withName(OPERATOR_SERVICE_ACCOUNT)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(6 * 3600L).endSpec().build());
+        Config config = admin.getConfiguration();
+        String kubeconfig = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: e2e
+                  cluster:
+                    server: %s
+                    %s
+                users:
+                - name: operator
+                  user:
+                    token: %s
+                contexts:
+                - name: operator
+                  context: {cluster: e2e, user: operator, namespace: %s}
+                current-context: operator
+                """.formatted(config.getMasterUrl(), config.getCaCertData() != null
+                ? "certificate-authority-data: " + config.getCaCertData() : "certificate-authority: " + config.getCaCertFile(), request.getStatus().getToken(), OPERATOR_NAMESPACE);
+        try {
+            Path file = project.resolve("src/test/target/operator.kubeconfig");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, kubeconfig);
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void createNamespace(String name) {
+        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + file, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (operator != null) {
+            operator.kill();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (controlPlane != null && !Boolean.getBoolean("stratoflow.e2e.keepCluster")) {
+            controlPlane.stop();
+        }
+    }
+}
