@@ -55,7 +55,10 @@ NICE=(nice -n 19)
 has_version() {
   local bin="$1" want="$2"; shift 2
   [[ -x "$bin" ]] || return 1
-  "$bin" "$@" 2>&1 | grep -qF -- "$want"
+  # Capture first: with pipefail, grep -q closing the pipe early would fail the check (SIGPIPE).
+  local out
+  out="$("$bin" "$@" 2>&1)" || true
+  grep -qF -- "$want" <<<"$out"
 }
 
 # new_wrapper TOOL GO_VERSION: prints the (fresh) wrapper module dir

@@ -21,6 +21,10 @@ public interface OperatorSettings {
     @WithDefault("50")
     double podCreatesPerSecond();
 
+    /** Pod creations in flight at once, so that a wide foreach is not paced by one request's round trip. */
+    @WithDefault("8")
+    int podCreationThreads();
+
     /**
      * How long a task Pod may stay unschedulable before the operator reports it on the Run
      * (condition and Event) instead of waiting on it silently.

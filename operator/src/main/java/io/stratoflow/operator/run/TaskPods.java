@@ -26,6 +26,7 @@ import io.stratoflow.operator.pools.PoolDirectory;
 import io.stratoflow.operator.pools.PoolQueue;
 import io.stratoflow.operator.pools.PoolUsage;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -37,6 +38,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Creates and deletes the Pods of a Run's tasks: a running attempt without its Pod gets one,
@@ -61,6 +66,7 @@ public class TaskPods {
 
     private PodCreationLimiter limiter;
     private TaskPodBuilder builder;
+    private ExecutorService creators;
 
     static PoolQueue.RunKey runKey(Run run) {
         return new PoolQueue.RunKey(String.valueOf(run.getMetadata().getCreationTimestamp()), run.getMetadata().getNamespace(),
@@ -75,6 +81,7 @@ public class TaskPods {
         Collection<Pod> allTaskPods = null;
         int created = 0;
         String creationError = null;
+        List<Pod> toCreate = new ArrayList<>();
         RunEngine inputs = new RunEngine(graph, Map.of());
         PoolQueue.RunKey key = runKey(run);
         for (ActiveTask active : state.running()) {
@@ -98,14 +105,26 @@ public class TaskPods {
                 }
                 used.add(resources);
             }
-            Pod pod = builder.build(run, flow, step, active.task(), active.attempt(), inputs.inputsOf(state, active.task()), resources, pool);
+            toCreate.add(builder.build(run, flow, step, active.task(), active.attempt(), inputs.inputsOf(state, active.task()), resources, pool));
+        }
+        List<Future<Boolean>> creations = new ArrayList<>();
+        for (Pod pod : toCreate) {
+            creations.add(creators.submit(() -> create(client, pod)));
+        }
+        for (int i = 0; i < creations.size(); i++) {
             try {
-                if (create(client, pod)) {
+                if (creations.get(i).get()) {
                     created++;
                 }
-            } catch (KubernetesClientException e) {
+            } catch (ExecutionException e) {
                 // Typically configuration (a missing service account, an admission policy): report it and try again later.
-                creationError = "Pod " + pod.getMetadata().getName() + " cannot be created: " + e.getStatus().getMessage();
+                if (creationError == null) {
+                    String why = e.getCause() instanceof KubernetesClientException k && k.getStatus() != null ? k.getStatus().getMessage()
+                            : String.valueOf(e.getCause());
+                    creationError = "Pod " + toCreate.get(i).getMetadata().getName() + " cannot be created: " + why;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 break;
             }
         }
@@ -158,9 +177,9 @@ public class TaskPods {
         }
     }
 
-    private boolean create(KubernetesClient client, Pod pod) {
+    private boolean create(KubernetesClient client, Pod pod) throws InterruptedException {
+        limiter.acquire();
         try {
-            limiter.acquire();
             client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
             return true;
         } catch (KubernetesClientException e) {
@@ -169,9 +188,6 @@ public class TaskPods {
                 return false;
             }
             throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -181,8 +197,18 @@ public class TaskPods {
         return source.list().toList();
     }
 
+    @PreDestroy
+    void close() {
+        creators.shutdownNow();
+    }
+
     @PostConstruct
     void init() {
+        creators = Executors.newFixedThreadPool(Math.max(1, settings.podCreationThreads()), r -> {
+            Thread thread = new Thread(r, "stratoflow-pod-creator");
+            thread.setDaemon(true);
+            return thread;
+        });
         limiter = new PodCreationLimiter(settings.podCreatesPerSecond());
         builder = new TaskPodBuilder(new TaskPodDefaults(settings.defaultImage(), settings.taskServiceAccount().orElse(null)));
     }

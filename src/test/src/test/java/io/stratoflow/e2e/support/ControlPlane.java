@@ -20,15 +20,24 @@ public final class ControlPlane {
     private final Map<String, String> environment = new HashMap<>();
 
     public ControlPlane(Path project) {
+        this(project, "e2e-cluster", 0, Map.of());
+    }
+
+    /**
+     * @param portOffset added to every port, so that clusters of different purposes run side by side
+     * @param extra      further dev/cluster settings, e.g. STRATOFLOW_NODES_FILE
+     */
+    public ControlPlane(Path project, String name, int portOffset, Map<String, String> extra) {
         this.project = project;
         String cache = System.getenv().getOrDefault("STRATOFLOW_CACHE", System.getProperty("user.home") + "/.cache/stratoflow");
-        this.clusterDir = Path.of(cache, "e2e-cluster");
+        this.clusterDir = Path.of(cache, name);
         environment.put("STRATOFLOW_CLUSTER_DIR", clusterDir.toString());
-        environment.put("STRATOFLOW_APISERVER_PORT", "26443");
-        environment.put("STRATOFLOW_ETCD_PORT", "22379");
-        environment.put("STRATOFLOW_ETCD_PEER_PORT", "22380");
-        environment.put("STRATOFLOW_KCM_PORT", "30257");
-        environment.put("STRATOFLOW_SCHEDULER_PORT", "30259");
+        environment.put("STRATOFLOW_APISERVER_PORT", Integer.toString(26443 + portOffset));
+        environment.put("STRATOFLOW_ETCD_PORT", Integer.toString(22379 + portOffset));
+        environment.put("STRATOFLOW_ETCD_PEER_PORT", Integer.toString(22380 + portOffset));
+        environment.put("STRATOFLOW_KCM_PORT", Integer.toString(30257 + portOffset));
+        environment.put("STRATOFLOW_SCHEDULER_PORT", Integer.toString(30259 + portOffset));
+        environment.putAll(extra);
     }
 
     public void start() {
@@ -66,7 +75,7 @@ public final class ControlPlane {
         }
     }
 
-    static Path projectDir() {
+    public static Path projectDir() {
         Path dir = Path.of(System.getProperty("stratoflow.projectDir", "../..")).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir.resolve("dev"))) {
             throw new IllegalStateException("Cannot find the project's dev/ directory from " + dir);

@@ -22,6 +22,7 @@ public final class OperatorProcess {
     private final Path logDir;
     private Process process;
     private int starts;
+    private int port;
 
     public OperatorProcess(Path project, Path kubeconfig, Map<String, String> environment, Path logDir) {
         this.project = project;
@@ -41,7 +42,8 @@ public final class OperatorProcess {
                 .redirectOutput(logDir.resolve("operator-" + (++starts) + ".log").toFile());
         builder.environment().putAll(environment);
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
+        port = freePort();
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         try {
             Files.createDirectories(logDir);
             process = builder.start();
@@ -65,6 +67,15 @@ public final class OperatorProcess {
 
     public synchronized boolean alive() {
         return process != null && process.isAlive();
+    }
+
+    /** The operator's HTTP port (health, metrics). */
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public Path log() {

@@ -70,7 +70,17 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
     private void start() {
         controlPlane = new ControlPlane(project);
         controlPlane.start();
-        admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(controlPlane.kubeconfig()))).build();
+        admin = install(project, controlPlane);
+        operator = new OperatorProcess(project, serviceAccountKubeconfig(project, admin, "operator.kubeconfig"), Map.of(
+                "POD_NAMESPACE", OPERATOR_NAMESPACE,
+                "STRATOFLOW_OPERATOR_UNSCHEDULABLE_GRACE_PERIOD", "PT10S",
+                "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "500"), project.resolve("src/test/target/e2e-logs"));
+        operator.start();
+    }
+
+    /** Installs the chart into a started control plane and returns an admin client. */
+    public static KubernetesClient install(Path project, ControlPlane controlPlane) {
+        KubernetesClient admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(controlPlane.kubeconfig()))).build();
         new Helm(project.resolve("helm/stratoflow")).install()
                 .withKubeConfig(controlPlane.kubeconfig())
                 .withName(RELEASE)
@@ -79,16 +89,11 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
                 // The operator runs beside the cluster (a test can kill it); the chart supplies everything else.
                 .set("replicas", "0")
                 .call();
-        Path kubeconfig = serviceAccountKubeconfig();
-        operator = new OperatorProcess(project, kubeconfig, Map.of(
-                "POD_NAMESPACE", OPERATOR_NAMESPACE,
-                "STRATOFLOW_OPERATOR_UNSCHEDULABLE_GRACE_PERIOD", "PT10S",
-                "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "500"), project.resolve("src/test/target/e2e-logs"));
-        operator.start();
+        return admin;
     }
 
     /** A kubeconfig that authenticates as the chart's operator service account, with a bound token. */
-    private Path serviceAccountKubeconfig() {
+    public static Path serviceAccountKubeconfig(Path project, KubernetesClient admin, String fileName) {
         TokenRequest request = admin.serviceAccounts().inNamespace(OPERATOR_NAMESPACE).withName(OPERATOR_SERVICE_ACCOUNT)
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(6 * 3600L).endSpec().build());
         Config config = admin.getConfiguration();
@@ -111,7 +116,7 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
                 """.formatted(config.getMasterUrl(), config.getCaCertData() != null
                 ? "certificate-authority-data: " + config.getCaCertData() : "certificate-authority: " + config.getCaCertFile(), request.getStatus().getToken(), OPERATOR_NAMESPACE);
         try {
-            Path file = project.resolve("src/test/target/operator.kubeconfig");
+            Path file = project.resolve("src/test/target").resolve(fileName);
             Files.createDirectories(file.getParent());
             Files.writeString(file, kubeconfig);
             return file;
@@ -121,7 +126,11 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
     }
 
     public static void createNamespace(String name) {
-        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+        createNamespace(name, client());
+    }
+
+    public static void createNamespace(String name, KubernetesClient client) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
     }
 
     private static String read(Path file) {

@@ -1,0 +1,507 @@
+package io.stratoflow.operator.helm;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.ComputePoolSpec;
+import io.stratoflow.operator.config.LeaderElection;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * The Helm chart in helm/stratoflow: lint, rendering, the operator's Deployment, least-privilege
+ * RBAC, values.schema.json, the default ComputePool and the CRD copies. Plain JUnit: no Quarkus,
+ * no cluster.
+ */
+class HelmChartTest {
+
+    private static HelmChart chart;
+    private static List<HasMetadata> defaults;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void renderDefaults(@TempDir Path dir) {
+        chart = new HelmChart();
+        defaults = chart.render(dir, null);
+    }
+
+    // --- lint -------------------------------------------------------------------------------
+
+    @Test
+    void lintPassesInStrictMode() {
+        LintResult lint = chart.lint();
+        assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+        assertThat(lint.getMessages()).as("only informational messages").allMatch(m -> m.startsWith("[INFO]"));
+    }
+
+    // --- the operator Deployment ------------------------------------------------------------
+
+    @Test
+    void deploymentRunsTheOperatorImageWithProbesOnPort8080() {
+        Deployment deployment = HelmChart.one(defaults, Deployment.class);
+        assertThat(deployment.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        Container operator = operatorContainer(deployment);
+        assertThat(operator.getImage()).isEqualTo("stratoflow/operator:0.1.0");
+        assertThat(operator.getImagePullPolicy()).isEqualTo("IfNotPresent");
+        // The image's entrypoint (java -jar /deployments/quarkus-run.jar) runs as is.
+        assertThat(operator.getCommand()).isEmpty();
+        assertThat(operator.getArgs()).isEmpty();
+        assertThat(operator.getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getName()).isEqualTo("http");
+            assertThat(port.getContainerPort()).isEqualTo(8080);
+        });
+
+        assertHttpProbe(operator.getLivenessProbe(), "/q/health/live");
+        assertHttpProbe(operator.getReadinessProbe(), "/q/health/ready");
+        assertHttpProbe(operator.getStartupProbe(), "/q/health/started");
+
+        assertThat(operator.getResources().getRequests()).containsOnly(
+                entry("cpu", new Quantity("250m")), entry("memory", new Quantity("512Mi")));
+        assertThat(operator.getResources().getLimits()).containsOnly(entry("memory", new Quantity("1Gi")));
+        assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("stratoflow-operator");
+    }
+
+    @Test
+    void deploymentIsLockedDown() {
+        Deployment deployment = HelmChart.one(defaults, Deployment.class);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+
+        Container operator = operatorContainer(deployment);
+        var security = operator.getSecurityContext();
+        assertThat(security.getRunAsNonRoot()).isTrue();
+        assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(security.getCapabilities().getAdd()).isEmpty();
+        assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(security.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+
+        // A writable /tmp on the read-only root filesystem.
+        assertThat(operator.getVolumeMounts()).anySatisfy(mount -> {
+            assertThat(mount.getMountPath()).isEqualTo("/tmp");
+            assertThat(pod.getVolumes()).anySatisfy(volume -> {
+                assertThat(volume.getName()).isEqualTo(mount.getName());
+                assertThat(volume.getEmptyDir()).isNotNull();
+            });
+        });
+    }
+
+    @Test
+    void deploymentConfiguresTheOperatorThroughItsEnvironment() {
+        Map<String, String> env = env(operatorContainer(HelmChart.one(defaults, Deployment.class)));
+        assertThat(env).contains(
+                entry("STRATOFLOW_WATCH_NAMESPACES", "JOSDK_ALL_NAMESPACES"),
+                entry("STRATOFLOW_RECONCILE_THREADS", "10"),
+                entry("STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "50"),
+                entry("STRATOFLOW_OPERATOR_UNSCHEDULABLE_GRACE_PERIOD", "PT2M"),
+                entry("STRATOFLOW_OPERATOR_DEFAULT_IMAGE", "stratoflow/task-runner:0.1.0"),
+                entry("STRATOFLOW_OPERATOR_TASK_SERVICE_ACCOUNT", "stratoflow-task"),
+                entry("STRATOFLOW_LEADER_ELECTION_ENABLED", "true"),
+                entry("STRATOFLOW_LEADER_ELECTION_LEASE_NAME", LeaderElection.DEFAULT_LEASE_NAME));
+        EnvVar podNamespace = operatorContainer(HelmChart.one(defaults, Deployment.class)).getEnv().stream()
+                .filter(e -> e.getName().equals("POD_NAMESPACE")).findFirst().orElseThrow();
+        assertThat(podNamespace.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    }
+
+    @Test
+    void valuesReachTheEnvironment() {
+        List<HasMetadata> objects = chart.render(work, """
+                watchNamespaces: [a, b]
+                reconcileThreads: 4
+                podCreatesPerSecond: 12.5
+                unschedulableGracePeriod: 90s
+                defaultTaskImage: registry.example/flows:1.2
+                taskServiceAccount:
+                  name: runner
+                image:
+                  repository: registry.example/stratoflow-operator
+                  tag: 0.1.0-rc1
+                  pullPolicy: Always
+                """);
+        Container operator = operatorContainer(HelmChart.one(objects, Deployment.class));
+        assertThat(env(operator)).contains(
+                entry("STRATOFLOW_WATCH_NAMESPACES", "a,b"),
+                entry("STRATOFLOW_RECONCILE_THREADS", "4"),
+                entry("STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "12.5"),
+                entry("STRATOFLOW_OPERATOR_UNSCHEDULABLE_GRACE_PERIOD", "90s"),
+                entry("STRATOFLOW_OPERATOR_DEFAULT_IMAGE", "registry.example/flows:1.2"),
+                entry("STRATOFLOW_OPERATOR_TASK_SERVICE_ACCOUNT", "runner"));
+        assertThat(operator.getImage()).isEqualTo("registry.example/stratoflow-operator:0.1.0-rc1");
+        assertThat(operator.getImagePullPolicy()).isEqualTo("Always");
+        // A Pod can only use a ServiceAccount of its own namespace: one per namespace that holds Runs.
+        assertThat(HelmChart.all(objects, ServiceAccount.class).stream()
+                .filter(sa -> sa.getMetadata().getName().equals("runner"))
+                .map(sa -> sa.getMetadata().getNamespace()))
+                .containsExactlyInAnyOrder(HelmChart.NAMESPACE, "a", "b");
+    }
+
+    @Test
+    void twoReplicasElectALeader() {
+        List<HasMetadata> objects = chart.render(work, "replicas: 2\n");
+        Deployment deployment = HelmChart.one(objects, Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(env(operatorContainer(deployment))).containsEntry("STRATOFLOW_LEADER_ELECTION_ENABLED", "true");
+        assertThat(HelmChart.all(objects, Role.class)).hasSize(1);
+
+        assertThatThrownBy(() -> chart.template(work, "replicas: 2\nleaderElection:\n  enabled: false\n  leaseName: x\n"))
+                .hasMessageContaining("replicas > 1 needs leaderElection.enabled=true");
+    }
+
+    @Test
+    void withoutLeaderElectionTheOperatorNeverOverlapsAndGetsNoLeaseRole() {
+        List<HasMetadata> objects = chart.render(work, "leaderElection:\n  enabled: false\n  leaseName: stratoflow-operator\n");
+        Deployment deployment = HelmChart.one(objects, Deployment.class);
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        assertThat(env(operatorContainer(deployment))).containsEntry("STRATOFLOW_LEADER_ELECTION_ENABLED", "false");
+        assertThat(HelmChart.all(objects, Role.class)).isEmpty();
+        assertThat(HelmChart.all(objects, RoleBinding.class)).isEmpty();
+    }
+
+    // --- service accounts -------------------------------------------------------------------
+
+    @Test
+    void taskPodsGetAServiceAccountWithoutAToken() {
+        ServiceAccount task = HelmChart.named(defaults, ServiceAccount.class, "stratoflow-task").orElseThrow();
+        assertThat(task.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        assertThat(task.getAutomountServiceAccountToken()).isFalse();
+        ServiceAccount operator = HelmChart.named(defaults, ServiceAccount.class, "stratoflow-operator").orElseThrow();
+        assertThat(operator.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        // Nothing binds a role to the task identity.
+        Stream.concat(HelmChart.all(defaults, ClusterRoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()),
+                        HelmChart.all(defaults, RoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()))
+                .forEach(subject -> assertThat(subject.getName()).isEqualTo("stratoflow-operator"));
+    }
+
+    @Test
+    void anEmptyTaskServiceAccountMeansTheNamespacesDefault() {
+        List<HasMetadata> objects = chart.render(work, "taskServiceAccount:\n  create: true\n  name: \"\"\n");
+        assertThat(HelmChart.all(objects, ServiceAccount.class)).extracting(sa -> sa.getMetadata().getName())
+                .containsExactly("stratoflow-operator");
+        // An empty value is an absent Optional for the operator's settings.
+        assertThat(env(operatorContainer(HelmChart.one(objects, Deployment.class))))
+                .containsEntry("STRATOFLOW_OPERATOR_TASK_SERVICE_ACCOUNT", "");
+    }
+
+    // --- leader election --------------------------------------------------------------------
+
+    @Test
+    void leaderElectionExitsFromItsOwnThreadNotFromTheShutdownHook() {
+        LeaderElectionConfiguration configuration = LeaderElection.configuration(true, "lease", "ns");
+        assertThat(configuration.getLeaseName()).isEqualTo("lease");
+        assertThat(configuration.getLeaseNamespace()).contains("ns");
+        // The SDK's own exit would call System.exit inside Quarkus' shutdown hook on SIGTERM and hang.
+        assertThat(configuration.isExitOnStopLeading()).isFalse();
+        assertThat(configuration.getLeaderCallbacks()).isPresent();
+        assertThat(LeaderElection.configuration(true, "lease", null).getLeaseNamespace()).isEmpty();
+        assertThat(LeaderElection.configuration(false, "lease", "ns")).isNull();
+    }
+
+    // --- NOTES.txt --------------------------------------------------------------------------
+
+    @Test
+    void notesTellHowToRunTheFirstFlow() {
+        String output = new com.marcnuri.helm.Helm(chart.chart).install()
+                .withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE).withKubeVersion(HelmChart.KUBE_VERSION)
+                .clientOnly().dryRun().call().getOutput();
+        assertThat(output).contains("NOTES:")
+                .contains("kubectl -n stratoflow-system rollout status deployment/stratoflow-operator")
+                .contains("export --datastore")
+                .contains("| kubectl apply -n stratoflow-system -f -")
+                .contains("kubectl get runs -n stratoflow-system")
+                .contains("ComputePool \"default\" (largest task: cpu=8, memory=32Gi)");
+    }
+
+    // --- RBAC -------------------------------------------------------------------------------
+
+    /** Verbs per "group/resource" ("" is the core group), the operator's complete cluster-wide permissions. */
+    private static final Map<String, Set<String>> EXPECTED_CLUSTER_VERBS = Map.ofEntries(
+            Map.entry("stratoflow.io/flows", Set.of("get", "list", "watch")),
+            Map.entry("stratoflow.io/runs", Set.of("get", "list", "watch")),
+            Map.entry("stratoflow.io/computepools", Set.of("get", "list", "watch")),
+            Map.entry("stratoflow.io/flows/status", Set.of("patch")),
+            Map.entry("stratoflow.io/runs/status", Set.of("patch")),
+            Map.entry("stratoflow.io/computepools/status", Set.of("patch")),
+            Map.entry("stratoflow.io/runs/finalizers", Set.of("update")),
+            Map.entry("/pods", Set.of("get", "list", "watch", "create", "delete")),
+            Map.entry("/events", Set.of("create")),
+            Map.entry("/nodes", Set.of("get", "list", "watch")),
+            Map.entry("apiextensions.k8s.io/customresourcedefinitions", Set.of("get")));
+
+    @Test
+    void clusterRoleGrantsExactlyWhatTheReconcilersUse() {
+        ClusterRole role = HelmChart.one(defaults, ClusterRole.class);
+        assertThat(verbsByResource(role.getRules())).isEqualTo(new TreeMap<>(EXPECTED_CLUSTER_VERBS));
+    }
+
+    @Test
+    void clusterRoleHasNoWildcardAnywhere() {
+        ClusterRole role = HelmChart.one(defaults, ClusterRole.class);
+        assertThat(role.getAggregationRule()).isNull();
+        for (PolicyRule rule : role.getRules()) {
+            assertThat(Stream.of(rule.getApiGroups(), rule.getResources(), rule.getVerbs(), rule.getResourceNames(), rule.getNonResourceURLs())
+                    .flatMap(List::stream))
+                    .as("rule %s", rule)
+                    .noneMatch(value -> value.contains("*"));
+            assertThat(rule.getNonResourceURLs()).isEmpty();
+        }
+        assertThat(chart.serialization.asYaml(role)).doesNotContain("*");
+    }
+
+    @Test
+    void clusterRoleReadsOnlyTheStratoflowCrds() throws IOException {
+        ClusterRole role = HelmChart.one(defaults, ClusterRole.class);
+        PolicyRule crdRule = role.getRules().stream()
+                .filter(rule -> rule.getResources().contains("customresourcedefinitions")).findFirst().orElseThrow();
+        Set<String> crdNames = new TreeSet<>();
+        try (Stream<Path> files = Files.list(chart.repository.resolve("crds"))) {
+            for (Path file : files.toList()) {
+                crdNames.add(chart.serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class).getMetadata().getName());
+            }
+        }
+        assertThat(new TreeSet<>(crdRule.getResourceNames())).isEqualTo(crdNames);
+    }
+
+    @Test
+    void everyRbacRuleIsJustifiedByAComment() throws IOException {
+        List<String> lines = Files.readAllLines(chart.chart.resolve("templates/rbac.yaml"));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().startsWith("- apiGroups:")) {
+                assertThat(lines.get(i - 1).strip()).as("line %d of rbac.yaml: a rule needs a comment saying why", i + 1).startsWith("#");
+            }
+        }
+    }
+
+    @Test
+    void clusterRoleBindingNamesTheReleaseNamespace() {
+        ClusterRoleBinding binding = HelmChart.one(defaults, ClusterRoleBinding.class);
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(HelmChart.one(defaults, ClusterRole.class).getMetadata().getName());
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+            assertThat(subject.getName()).isEqualTo("stratoflow-operator");
+            assertThat(subject.getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        });
+    }
+
+    @Test
+    void leaseRoleIsNamespacedAndLimitedToTheOperatorsLease() {
+        Role role = HelmChart.one(defaults, Role.class);
+        assertThat(role.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        // get/create/update: what the operator SDK checks for at start; patch: how fabric8 7 renews.
+        assertThat(verbsByResource(role.getRules())).containsOnly(
+                entry("coordination.k8s.io/leases", new TreeSet<>(Set.of("create", "get", "update", "patch"))));
+        // create cannot be limited by name; the other verbs are limited to the operator's Lease.
+        for (PolicyRule rule : role.getRules()) {
+            if (rule.getVerbs().equals(List.of("create"))) {
+                assertThat(rule.getResourceNames()).isEmpty();
+            } else {
+                assertThat(rule.getResourceNames()).containsExactly(LeaderElection.DEFAULT_LEASE_NAME);
+            }
+        }
+        RoleBinding binding = HelmChart.one(defaults, RoleBinding.class);
+        assertThat(binding.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getName()).isEqualTo("stratoflow-operator");
+            assertThat(subject.getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        });
+    }
+
+    // --- values.schema.json -----------------------------------------------------------------
+
+    @Test
+    void schemaRejectsAWronglyTypedValue() {
+        assertThatThrownBy(() -> chart.template(work, "replicas: two\n"))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("at '/replicas': got string, want integer");
+    }
+
+    @Test
+    void schemaRejectsAnUnknownTopLevelKey() {
+        assertThatThrownBy(() -> chart.template(work, "replica: 2\n"))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("additional properties 'replica' not allowed");
+    }
+
+    @Test
+    void schemaRejectsABadNamespaceQuantityAndDuration() {
+        assertThatThrownBy(() -> chart.template(work, "watchNamespaces: [Team_A]\n")).hasMessageContaining("at '/watchNamespaces/0'");
+        assertThatThrownBy(() -> chart.template(work, "defaultPool:\n  enabled: true\n  maxTaskResources: {cpu: lots}\n"))
+                .hasMessageContaining("at '/defaultPool/maxTaskResources/cpu'");
+        assertThatThrownBy(() -> chart.template(work, "unschedulableGracePeriod: two minutes\n"))
+                .hasMessageContaining("at '/unschedulableGracePeriod'");
+    }
+
+    @Test
+    void chartRefusesClustersOlderThanItsKubeVersion() {
+        assertThatThrownBy(() -> new com.marcnuri.helm.Helm(chart.chart).template().withName("x").withKubeVersion("1.28.0").call())
+                .hasMessageContaining("kubeVersion");
+    }
+
+    // --- the default ComputePool ------------------------------------------------------------
+
+    @Test
+    void defaultComputePoolIsTheDefaultAndMatchesTheModel() {
+        ComputePool pool = HelmChart.one(defaults, ComputePool.class);
+        assertThat(pool.getMetadata().getName()).isEqualTo("default");
+        assertThat(pool.getMetadata().getNamespace()).as("ComputePool is cluster-scoped").isNull();
+        ComputePoolSpec spec = strictSpec(pool);
+        assertThat(spec.defaultPool).isTrue();
+        assertThat(spec.maxTaskResources.cpu).isEqualTo("8");
+        assertThat(spec.maxTaskResources.memory).isEqualTo("32Gi");
+        assertThat(spec.quota).isNull();
+    }
+
+    @Test
+    void defaultComputePoolTakesItsShapeFromValues() {
+        List<HasMetadata> objects = chart.render(work, """
+                defaultPool:
+                  enabled: true
+                  name: shared
+                  maxTaskResources: {cpu: 16, memory: 64Gi, gpu: 1}
+                  quota: {cpu: "128", memory: 512Gi}
+                  nodeSelector: {stratoflow.io/pool-group: onprem}
+                  tolerations: [{key: dedicated, operator: Equal, value: batch, effect: NoSchedule}]
+                  namespaces: [team-a]
+                  scalable: true
+                """);
+        ComputePool pool = HelmChart.one(objects, ComputePool.class);
+        assertThat(pool.getMetadata().getName()).isEqualTo("shared");
+        ComputePoolSpec spec = strictSpec(pool);
+        assertThat(spec.defaultPool).isTrue();
+        assertThat(spec.maxTaskResources.cpu).isEqualTo("16");
+        assertThat(spec.maxTaskResources.memory).isEqualTo("64Gi");
+        assertThat(spec.maxTaskResources.gpu).isEqualTo(1);
+        assertThat(spec.quota.cpu).isEqualTo("128");
+        assertThat(spec.quota.memory).isEqualTo("512Gi");
+        assertThat(spec.nodeSelector).containsOnly(entry("stratoflow.io/pool-group", "onprem"));
+        assertThat(spec.tolerations).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+        assertThat(spec.namespaces).containsExactly("team-a");
+        assertThat(spec.scalable).isTrue();
+
+        assertThat(HelmChart.all(chart.render(work, "defaultPool:\n  enabled: false\n"), ComputePool.class)).isEmpty();
+    }
+
+    /** The rendered spec read into the model with unknown fields refused, so a misspelt field fails here. */
+    private ComputePoolSpec strictSpec(ComputePool pool) {
+        ObjectMapper strict = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+        Object raw = chart.serialization.convertValue(pool.getSpec(), Map.class);
+        return strict.convertValue(raw, ComputePoolSpec.class);
+    }
+
+    // --- labels and CRDs --------------------------------------------------------------------
+
+    @Test
+    void everythingCarriesTheStandardLabels() {
+        assertThat(defaults).isNotEmpty();
+        for (HasMetadata object : defaults) {
+            assertThat(object.getMetadata().getLabels())
+                    .as("%s %s", object.getKind(), object.getMetadata().getName())
+                    .containsEntry("app.kubernetes.io/name", "stratoflow")
+                    .containsEntry("app.kubernetes.io/instance", HelmChart.RELEASE)
+                    .containsEntry("app.kubernetes.io/version", "0.1.0")
+                    .containsEntry("app.kubernetes.io/managed-by", "Helm")
+                    .containsEntry("app.kubernetes.io/part-of", "stratoflow")
+                    .containsKey("app.kubernetes.io/component");
+        }
+        Deployment deployment = HelmChart.one(defaults, Deployment.class);
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void chartCrdsAreExactCopiesOfTheGeneratedOnes() throws IOException {
+        Path generated = chart.repository.resolve("crds");
+        Path shipped = chart.chart.resolve("crds");
+        String fix = "the chart's CRDs differ from the generated ones in crds/: run `cp crds/*.yml helm/stratoflow/crds/` "
+                + "(and delete from helm/stratoflow/crds/ any file no longer in crds/)";
+        assertThat(fileNames(shipped)).as(fix).isEqualTo(fileNames(generated));
+        for (String name : fileNames(generated)) {
+            assertThat(Arrays.equals(Files.readAllBytes(shipped.resolve(name)), Files.readAllBytes(generated.resolve(name))))
+                    .as("helm/stratoflow/crds/%s: %s", name, fix)
+                    .isTrue();
+        }
+    }
+
+    // --- helpers ----------------------------------------------------------------------------
+
+    private static Set<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static Container operatorContainer(Deployment deployment) {
+        List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+        assertThat(containers).hasSize(1);
+        return containers.get(0);
+    }
+
+    private static Map<String, String> env(Container container) {
+        Map<String, String> env = new TreeMap<>();
+        for (EnvVar var : container.getEnv()) {
+            if (var.getValue() != null) {
+                env.put(var.getName(), var.getValue());
+            }
+        }
+        return env;
+    }
+
+    private static void assertHttpProbe(Probe probe, String path) {
+        assertThat(probe).as("probe on %s", path).isNotNull();
+        assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
+        // The named port resolves to the container's 8080.
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    }
+
+    private static Map<String, Set<String>> verbsByResource(List<PolicyRule> rules) {
+        Map<String, Set<String>> verbs = new TreeMap<>();
+        for (PolicyRule rule : rules) {
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    verbs.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
+                }
+            }
+        }
+        return verbs;
+    }
+}

@@ -1,0 +1,247 @@
+package io.stratoflow.e2e.bench;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.stratoflow.e2e.support.ControlPlane;
+import io.stratoflow.e2e.support.Fixtures;
+import io.stratoflow.e2e.support.Flows;
+import io.stratoflow.e2e.support.OperatorProcess;
+import io.stratoflow.e2e.support.StratoflowCluster;
+import io.stratoflow.model.Flow;
+import io.stratoflow.model.Run;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The operator at scale on a local control plane with 100 KWOK nodes: for a 1,000-way and a
+ * 10,000-way foreach, the seconds until every split Pod exists and until the Run succeeds, Pods
+ * created per second, the Run's status size, and the operator's peak heap and RSS; beside it, the
+ * rate at which a plain fabric8 client creates the same number of equivalent Pods.
+ * Run: {@code ./mvnw -pl src/test -am -DskipTests package exec:exec} (see the README).
+ */
+public final class ScaleBenchmark {
+
+    private static final int NODES = 100;
+    private static final int CLIENT_THREADS = 16;
+
+    private final Path project = ControlPlane.projectDir();
+    private KubernetesClient client;
+    private OperatorProcess operator;
+
+    public static void main(String[] args) throws Exception {
+        int[] widths = args.length == 0 ? new int[] {1000, 10000} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        new ScaleBenchmark().run(widths);
+    }
+
+    private void run(int[] widths) throws Exception {
+        Path nodes = project.resolve("src/test/target/bench-nodes.yaml");
+        Files.createDirectories(nodes.getParent());
+        Files.writeString(nodes, nodes(NODES));
+        ControlPlane controlPlane = new ControlPlane(project, "bench-cluster", 100, Map.of("STRATOFLOW_NODES_FILE", nodes.toString()));
+        controlPlane.start();
+        try {
+            client = StratoflowCluster.install(project, controlPlane);
+            operator = new OperatorProcess(project, StratoflowCluster.serviceAccountKubeconfig(project, client, "bench.kubeconfig"),
+                    Map.of("POD_NAMESPACE", StratoflowCluster.OPERATOR_NAMESPACE,
+                            "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "100000",
+                            "STRATOFLOW_OPERATOR_POD_CREATION_THREADS", Integer.toString(CLIENT_THREADS),
+                            "JAVA_TOOL_OPTIONS", "-Xmx200m -XX:+UseSerialGC"),
+                    project.resolve("src/test/target/bench-logs"));
+            operator.start();
+            System.out.printf(Locale.ROOT, "Scale benchmark: %d KWOK nodes, %d cores, operator pid %d%n", NODES,
+                    Runtime.getRuntime().availableProcessors(), operator.pid());
+            System.out.printf(Locale.ROOT, "%8s %12s %14s %16s %14s %12s %14s %14s %14s%n", "width", "raw pods/s", "pods exist (s)",
+                    "operator pods/s", "succeeded (s)", "of raw rate", "status bytes", "peak heap MiB", "peak RSS MiB");
+            for (int width : widths) {
+                double raw = rawCreateRate(width);
+                measure(width, raw);
+            }
+        } finally {
+            if (operator != null) {
+                operator.kill();
+            }
+            if (client != null) {
+                client.close();
+            }
+            controlPlane.stop();
+        }
+    }
+
+    /** A plain fabric8 client creating equivalent Pods as fast as the API server accepts them. */
+    private double rawCreateRate(int width) throws Exception {
+        String namespace = "raw-" + width;
+        StratoflowCluster.createNamespace(namespace, client);
+        ExecutorService threads = Executors.newFixedThreadPool(CLIENT_THREADS);
+        AtomicInteger next = new AtomicInteger();
+        long started = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < CLIENT_THREADS; t++) {
+            done.add(threads.submit(() -> {
+                for (int i = next.getAndIncrement(); i < width; i = next.getAndIncrement()) {
+                    client.pods().inNamespace(namespace).resource(rawPod(i)).create();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double rate = width / ((System.nanoTime() - started) / 1e9);
+        threads.shutdown();
+        client.namespaces().withName(namespace).delete();
+        return rate;
+    }
+
+    private static Pod rawPod(int i) {
+        return new PodBuilder().withNewMetadata().withName("raw-" + i).addToLabels("bench", "raw")
+                .addToAnnotations("stratoflow.io/kwok-duration-ms", "1000").endMetadata()
+                .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
+                .addNewContainer().withName("task").withImage("stratoflow/task-runner:0.1.0")
+                .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("64M"))
+                .addToLimits("cpu", new Quantity("100m")).addToLimits("memory", new Quantity("64M")).endResources()
+                .addToEnv(new io.fabric8.kubernetes.api.model.EnvVar("STRATOFLOW_STEP", "work", null))
+                .endContainer().endSpec().build();
+    }
+
+    private void measure(int width, double rawRate) throws Exception {
+        String namespace = "bench-" + width;
+        StratoflowCluster.createNamespace(namespace, client);
+        Flow flow = Flows.fanOut("fan-out", width, "100m", "64M", null);
+        Fixtures.runsFor(Fixtures.step(flow, "work"), 1000);
+        client.resource(flow).inNamespace(namespace).create();
+        String runName = "fan-out-" + width;
+        AtomicInteger workPods = new AtomicInteger();
+        AtomicLong lastWorkPodNanos = new AtomicLong();
+        SharedIndexInformer<Pod> informer = client.pods().inNamespace(namespace).withLabel("stratoflow.io/step", "work")
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        if (workPods.incrementAndGet() == width) {
+                            lastWorkPodNanos.set(System.nanoTime());
+                        }
+                    }
+
+                    @Override
+                    public void onUpdate(Pod before, Pod after) {
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean unknown) {
+                    }
+                });
+        MemorySampler memory = new MemorySampler(operator);
+        memory.start();
+        long started = System.nanoTime();
+        client.resource(Flows.run(runName, "fan-out", width, width)).inNamespace(namespace).create();
+        Run run;
+        while (true) {
+            run = client.resources(Run.class).inNamespace(namespace).withName(runName).get();
+            String phase = run.getStatus() == null ? null : run.getStatus().phase;
+            if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        double succeeded = (System.nanoTime() - started) / 1e9;
+        memory.stop();
+        informer.close();
+        double exist = (lastWorkPodNanos.get() - started) / 1e9;
+        int statusBytes = new KubernetesSerialization().asJson(run.getStatus()).getBytes(StandardCharsets.UTF_8).length;
+        double rate = width / exist;
+        System.out.printf(Locale.ROOT, "%8d %12.1f %14.1f %16.1f %14.1f %11.0f%% %14d %14.1f %14.1f  %s%n", width, rawRate, exist, rate,
+                succeeded, 100 * rate / rawRate, statusBytes, memory.peakHeapMiB(), memory.peakRssMiB(),
+                "Succeeded".equals(run.getStatus().phase) ? "" : run.getStatus().phase + ": " + run.getStatus().message);
+        client.namespaces().withName(namespace).delete();
+    }
+
+    /** Samples the operator's heap (from its metrics endpoint) and its peak RSS (from /proc). */
+    private static final class MemorySampler {
+        private final OperatorProcess operator;
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private volatile double peakHeapBytes;
+
+        MemorySampler(OperatorProcess operator) {
+            this.operator = operator;
+        }
+
+        void start() {
+            timer.scheduleAtFixedRate(this::sample, 0, 500, TimeUnit.MILLISECONDS);
+        }
+
+        void stop() throws InterruptedException {
+            timer.shutdown();
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        }
+
+        private void sample() {
+            try {
+                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.port() + "/q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                double heap = metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                peakHeapBytes = Math.max(peakHeapBytes, heap);
+            } catch (IOException | RuntimeException e) {
+                // the operator may be busy; the next sample counts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        double peakHeapMiB() {
+            return peakHeapBytes / (1 << 20);
+        }
+
+        /** VmHWM: the largest resident set the process has had. */
+        double peakRssMiB() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(operator.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private static String nodes(int count) {
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            yaml.append("""
+                    ---
+                    apiVersion: v1
+                    kind: Node
+                    metadata:
+                      name: bench-%d
+                      annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
+                      labels: {type: kwok, kubernetes.io/hostname: bench-%d, kubernetes.io/os: linux, kubernetes.io/arch: amd64, outerbounds.co/provider: aws}
+                    spec: {}
+                    status:
+                      capacity: {cpu: "32", memory: 128Gi, pods: "250", ephemeral-storage: 200Gi}
+                      allocatable: {cpu: "32", memory: 128Gi, pods: "250", ephemeral-storage: 200Gi}
+                    """.formatted(i, i));
+        }
+        return yaml.toString();
+    }
+}
