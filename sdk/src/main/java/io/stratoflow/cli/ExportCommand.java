@@ -37,11 +37,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--flow-only", description = "Print only the Flow")
     boolean flowOnly;
 
-    @Option(names = "--max-workers", paramLabel = "<n>", defaultValue = "16", description = "How many Pods may run at once")
-    int maxWorkers;
+    @CommandLine.Mixin
+    Parallelism parallelism = new Parallelism();
 
-    @Option(names = "--max-num-splits", paramLabel = "<n>", defaultValue = "100", description = "Largest fan-out a foreach may produce")
-    int maxNumSplits;
 
     private final CliContext context;
 
@@ -51,8 +49,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Validation.positive(spec, "--max-workers", maxWorkers);
-        Validation.positive(spec, "--max-num-splits", maxNumSplits);
+        parallelism.validate();
         ResourceRequest overrides = null;
         for (String decorator : with) {
             overrides = KubernetesOverrides.parse(decorator);
@@ -62,7 +59,7 @@ final class ExportCommand implements Callable<Integer> {
         context.out.print(yaml.asYaml(flow));
         if (!flowOnly) {
             String name = runName != null ? runName : FlowExporter.resourceName(context.flow.name()) + "-" + System.currentTimeMillis() / 1000;
-            Run run = FlowExporter.run(context.flow, name, ParameterOptions.values(spec, context.flow), overrides, maxWorkers, maxNumSplits);
+            Run run = FlowExporter.run(context.flow, name, ParameterOptions.values(spec, context.flow), overrides, parallelism.maxWorkers, parallelism.maxNumSplits);
             context.out.print(yaml.asYaml(run));
         }
         return 0;

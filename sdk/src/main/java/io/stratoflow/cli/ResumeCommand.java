@@ -25,11 +25,9 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--origin-run-id", paramLabel = "<id>", description = "Run to resume (default: the latest run of this flow)")
     String originRunId;
 
-    @Option(names = "--max-workers", paramLabel = "<n>", defaultValue = "16", description = "How many tasks may run at once")
-    int maxWorkers;
+    @CommandLine.Mixin
+    Parallelism parallelism = new Parallelism();
 
-    @Option(names = "--max-num-splits", paramLabel = "<n>", defaultValue = "100", description = "Largest fan-out a foreach may produce")
-    int maxNumSplits;
 
     private final CliContext context;
 
@@ -39,8 +37,7 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Validation.positive(spec, "--max-workers", maxWorkers);
-        Validation.positive(spec, "--max-num-splits", maxNumSplits);
+        parallelism.validate();
         Datastore datastore = context.datastore();
         String origin = originRunId;
         if (origin == null) {
@@ -49,7 +46,7 @@ final class ResumeCommand implements Callable<Integer> {
                             + datastore.root()));
         }
         String from = origin;
-        RunOptions options = new RunOptions(Map.of(), maxWorkers, maxNumSplits, context.maxWorkerHeapMb());
+        RunOptions options = new RunOptions(Map.of(), parallelism.maxWorkers, parallelism.maxNumSplits, context.maxWorkerHeapMb());
         context.out.println("Resuming " + context.flow.name() + "/" + from + (step == null ? "" : " from step " + step) + ".");
         return new RunReporter(context).runLocally(datastore, runtime -> runtime.resume(context.flow, from, step, options));
     }

@@ -15,13 +15,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--max-workers", paramLabel = "<n>", defaultValue = "16",
-            description = "How many tasks may run at once (default: ${DEFAULT-VALUE})")
-    int maxWorkers;
+    @CommandLine.Mixin
+    Parallelism parallelism = new Parallelism();
 
-    @Option(names = "--max-num-splits", paramLabel = "<n>", defaultValue = "100",
-            description = "Largest fan-out a foreach may produce (default: ${DEFAULT-VALUE})")
-    int maxNumSplits;
 
     @Option(names = "--local", description = "Run every step on this machine, ignoring @Kubernetes placement")
     boolean local;
@@ -37,8 +33,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Validation.positive(spec, "--max-workers", maxWorkers);
-        Validation.positive(spec, "--max-num-splits", maxNumSplits);
+        parallelism.validate();
         if (!with.isEmpty()) {
             throw new UnsupportedOperationException("--with " + String.join(",", with) + " asks for a cluster. Cluster runs are Run "
                     + "resources reconciled by the Stratoflow operator: create them with 'export " + String.join(" ", with.stream()
@@ -55,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
                     + "(node selectors, compute pools, images) is ignored.");
         }
         Datastore datastore = context.datastore();
-        RunOptions options = new RunOptions(ParameterOptions.values(spec, context.flow), maxWorkers, maxNumSplits,
+        RunOptions options = new RunOptions(ParameterOptions.values(spec, context.flow), parallelism.maxWorkers, parallelism.maxNumSplits,
                 context.maxWorkerHeapMb());
         return new RunReporter(context).runLocally(datastore, runtime -> runtime.run(context.flow, options));
     }

@@ -11,4 +11,9 @@ package io.stratoflow.engine;
 public record StepPolicy(int retries, long retryDelayMillis, long timeoutMillis, boolean catchesFailure) {
 
     public static final StepPolicy DEFAULT = new StepPolicy(0, 0, 0, false);
+
+    /** The same policy for an executor that enforces timeouts itself, from when a task really starts. */
+    public StepPolicy withoutTimeout() {
+        return new StepPolicy(retries, retryDelayMillis, 0, catchesFailure);
+    }
 }

@@ -95,7 +95,7 @@ public final class LocalRuntime {
      */
     private static Map<String, StepPolicy> enginePolicies(FlowDefinition flow) {
         Map<String, StepPolicy> policies = new LinkedHashMap<>();
-        flow.policies().forEach((step, p) -> policies.put(step, new StepPolicy(p.retries(), p.retryDelayMillis(), 0, p.catchesFailure())));
+        flow.policies().forEach((step, p) -> policies.put(step, p.withoutTimeout()));
         return policies;
     }
 

@@ -193,8 +193,7 @@ public class RunReconciler implements Reconciler<Run> {
     /** On the cluster a timeout is the Pod's activeDeadlineSeconds, so the engine does not time tasks out itself. */
     private static Map<String, StepPolicy> clusterPolicies(RunStatus status) {
         Map<String, StepPolicy> policies = new LinkedHashMap<>();
-        FlowGraphs.policies(status.pinnedFlow).forEach((step, p) -> policies.put(step,
-                new StepPolicy(p.retries(), p.retryDelayMillis(), 0, p.catchesFailure())));
+        FlowGraphs.policies(status.pinnedFlow).forEach((step, p) -> policies.put(step, p.withoutTimeout()));
         return policies;
     }
 
