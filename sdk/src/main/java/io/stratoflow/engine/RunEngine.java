@@ -235,7 +235,8 @@ public final class RunEngine {
     }
 
     private void launch(RunState state, long now, List<Action> actions) {
-        state.retrying().sort(Comparator.comparingLong(ActiveTask::sinceMillis));
+        // Due time, then task: the same order whatever order the state was stored in.
+        state.retrying().sort(Comparator.comparingLong(ActiveTask::sinceMillis).thenComparing(ActiveTask::task));
         Iterator<ActiveTask> retries = state.retrying().iterator();
         while (retries.hasNext() && state.running().size() < state.maxWorkers()) {
             ActiveTask retry = retries.next();
@@ -289,9 +290,8 @@ public final class RunEngine {
 
     private void finish(RunState state, RunPhase phase, String message, List<Action> actions) {
         state.phase(phase, message);
-        for (ActiveTask active : state.running()) {
-            actions.add(new KillTask(active.task(), active.attempt(), "the run " + phase.name().toLowerCase()));
-        }
+        state.running().stream().sorted(Comparator.comparing(ActiveTask::task))
+                .forEach(active -> actions.add(new KillTask(active.task(), active.attempt(), "the run " + phase.name().toLowerCase())));
         state.running().clear();
         state.retrying().clear();
         actions.add(new FinishRun(phase, message));

@@ -2,6 +2,8 @@ package io.stratoflow.engine;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +30,11 @@ public final class RunState {
     private int maxWorkers = DEFAULT_MAX_WORKERS;
     private int maxNumSplits = DEFAULT_MAX_NUM_SPLITS;
     private final Map<String, StepState> steps = new LinkedHashMap<>();
+    @JsonSerialize(using = ActiveTasksJson.Serializer.class)
+    @JsonDeserialize(using = ActiveTasksJson.Deserializer.class)
     private final List<ActiveTask> running = new ArrayList<>();
+    @JsonSerialize(using = ActiveTasksJson.Serializer.class)
+    @JsonDeserialize(using = ActiveTasksJson.Deserializer.class)
     private final List<ActiveTask> retrying = new ArrayList<>();
 
     public RunState() {

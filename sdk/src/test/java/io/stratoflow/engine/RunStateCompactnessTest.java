@@ -72,4 +72,30 @@ class RunStateCompactnessTest {
         assertThat(last).containsExactly(new FinishRun(RunPhase.SUCCEEDED, null));
         assertThat(EngineDriver.json(state).length()).isLessThan(1024);
     }
+
+    @Test
+    void tenThousandRunningSplitsStartedTogetherTakeOneEntry() {
+        int n = 10_000;
+        FlowGraph graph = graph(foreach("start", "items", "body"), step("body", "join"), join("join", "end"), step("end"));
+        RunEngine engine = new RunEngine(graph, Map.of());
+        RunState state = new RunState(n, n);
+        engine.decide(state, List.of(), 0);
+        List<Action> actions = engine.decide(state, List.of(new TaskSucceeded(key("start"), 0, n)), 1).actions();
+        assertThat(actions).hasSize(n);
+        assertThat(state.running()).hasSize(n);
+
+        String json = EngineDriver.json(state);
+        assertThat(json.getBytes(StandardCharsets.UTF_8).length).as(json).isLessThan(1024);
+        RunState back = EngineDriver.roundTrip(state);
+        assertThat(back.running()).containsExactlyInAnyOrderElementsOf(state.running());
+
+        // Half of them finish; the rest stay grouped.
+        List<Observation> done = new ArrayList<>();
+        for (int i = 0; i < n; i += 2) {
+            done.add(new TaskSucceeded(key("body", i), 0, null));
+        }
+        engine.decide(state, done, 2);
+        assertThat(EngineDriver.json(state).getBytes(StandardCharsets.UTF_8).length).isLessThan(64 * 1024);
+        assertThat(EngineDriver.roundTrip(state).running()).hasSize(n / 2);
+    }
 }

@@ -51,6 +51,8 @@ class PlacementTest {
 
         Run done = Runs.awaitPhase(client, NAMESPACE, name, "Succeeded", Duration.ofMinutes(2));
         assertThat(done.getStatus().progress).isEqualTo("7/7");
+        assertThat(done.getMetadata().getManagedFields()).as("the operator writes status with server-side apply")
+                .anyMatch(f -> "Apply".equals(f.getOperation()) && "status".equals(f.getSubresource()));
 
         List<Pod> train = Runs.pods(client, NAMESPACE, name, "train");
         assertThat(train).hasSize(4);

@@ -59,7 +59,8 @@ public final class ScaleBenchmark {
         Path nodes = project.resolve("src/test/target/bench-nodes.yaml");
         Files.createDirectories(nodes.getParent());
         Files.writeString(nodes, nodes(NODES));
-        ControlPlane controlPlane = new ControlPlane(project, "bench-cluster", 100, Map.of("STRATOFLOW_NODES_FILE", nodes.toString()));
+        ControlPlane controlPlane = new ControlPlane(project, "bench-cluster", 100,
+                Map.of("STRATOFLOW_NODES_FILE", nodes.toString(), "STRATOFLOW_CLUSTER_TIMEOUT", "900"));
         controlPlane.start();
         try {
             client = StratoflowCluster.install(project, controlPlane);
