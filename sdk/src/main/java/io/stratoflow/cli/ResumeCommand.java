@@ -15,9 +15,6 @@ import java.util.concurrent.Callable;
         description = "Runs the flow again, cloning the successful tasks of an earlier run that come before STEP.")
 final class ResumeCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Parameters(arity = "0..1", paramLabel = "STEP",
             description = "Step to rerun from, with everything after it (default: rerun only what did not succeed)")
     String step;
