@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.ComputePoolStatus;
 import io.stratoflow.model.PoolResources;
+import io.stratoflow.operator.pods.PrunedPodStore;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.operator.pods.TaskResources;
 import io.stratoflow.operator.status.Conditions;
@@ -42,6 +43,7 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
     public List<EventSource<?, ComputePool>> prepareEventSources(EventSourceContext<ComputePool> context) {
         InformerEventSource<Pod, ComputePool> pods = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Pod.class, ComputePool.class).withLabelSelector(TaskPodNames.POOL_LABEL)
+                        .withItemStore(new PrunedPodStore())
                         .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(TaskPodNames.POOL_LABEL))))
                         .build(), context);
         InformerEventSource<Node, ComputePool> nodes = new InformerEventSource<>(

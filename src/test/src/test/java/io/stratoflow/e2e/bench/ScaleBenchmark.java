@@ -68,7 +68,7 @@ public final class ScaleBenchmark {
                     Map.of("POD_NAMESPACE", StratoflowCluster.OPERATOR_NAMESPACE,
                             "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "100000",
                             "STRATOFLOW_OPERATOR_POD_CREATION_THREADS", Integer.toString(CLIENT_THREADS),
-                            "JAVA_TOOL_OPTIONS", "-Xmx200m -XX:+UseSerialGC"),
+                            "JAVA_TOOL_OPTIONS", "-Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -Xss512k"),
                     project.resolve("src/test/target/bench-logs"));
             operator.start();
             System.out.printf(Locale.ROOT, "Scale benchmark: %d KWOK nodes, %d cores, operator pid %d%n", NODES,
@@ -111,7 +111,7 @@ public final class ScaleBenchmark {
         }
         double rate = width / ((System.nanoTime() - started) / 1e9);
         threads.shutdown();
-        client.namespaces().withName(namespace).delete();
+        deleteAndWait(namespace);
         return rate;
     }
 
@@ -174,7 +174,15 @@ public final class ScaleBenchmark {
         System.out.printf(Locale.ROOT, "%8d %12.1f %14.1f %16.1f %14.1f %11.0f%% %14d %14.1f %14.1f  %s%n", width, rawRate, exist, rate,
                 succeeded, 100 * rate / rawRate, statusBytes, memory.peakHeapMiB(), memory.peakRssMiB(),
                 "Succeeded".equals(run.getStatus().phase) ? "" : run.getStatus().phase + ": " + run.getStatus().message);
+        deleteAndWait(namespace);
+    }
+
+    /** Deletes a namespace and waits until it is gone, so that its Pods do not load the next measurement. */
+    private void deleteAndWait(String namespace) throws InterruptedException {
         client.namespaces().withName(namespace).delete();
+        while (client.namespaces().withName(namespace).get() != null) {
+            Thread.sleep(1000);
+        }
     }
 
     /** Samples the operator's heap (from its metrics endpoint) and its peak RSS (from /proc). */

@@ -36,8 +36,11 @@ public final class OperatorProcess {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the operator first (./mvnw -pl operator -am package)");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (!environment.containsKey("JAVA_TOOL_OPTIONS")) {
+            command.add("-Xmx256m");
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logDir.resolve("operator-" + (++starts) + ".log").toFile());
         builder.environment().putAll(environment);
