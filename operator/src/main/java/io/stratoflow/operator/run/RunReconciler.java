@@ -262,6 +262,9 @@ public class RunReconciler implements Reconciler<Run> {
         if (created.creationError() != null) {
             next = next == null || next.compareTo(CREATE_RETRY) > 0 ? CREATE_RETRY : next;
         }
+        if (created.moreToCreate()) {
+            next = Duration.ofMillis(50);
+        }
         if (created.waitingForQuota() > 0) {
             next = next == null || next.compareTo(QUOTA_RECHECK) > 0 ? QUOTA_RECHECK : next;
         }

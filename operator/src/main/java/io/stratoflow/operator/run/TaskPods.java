@@ -54,9 +54,15 @@ public class TaskPods {
     private static final Logger LOG = Logger.getLogger(TaskPods.class);
 
     /** What one pass created, and what still waits. */
-    record Created(int created, int waitingForQuota, String waitingPools, String creationError) {
-        static final Created NONE = new Created(0, 0, "", null);
+    record Created(int created, int waitingForQuota, String waitingPools, String creationError, boolean moreToCreate) {
+        static final Created NONE = new Created(0, 0, "", null, false);
     }
+
+    /**
+     * Pods created in one pass at most: a wide fan-out is created over several passes, so that the
+     * Run's status and the results of finished tasks are written in between.
+     */
+    static final int MAX_CREATES_PER_PASS = 500;
 
     @Inject
     OperatorSettings settings;
@@ -84,10 +90,15 @@ public class TaskPods {
         List<Pod> toCreate = new ArrayList<>();
         RunEngine inputs = new RunEngine(graph, Map.of());
         PoolQueue.RunKey key = runKey(run);
+        boolean moreToCreate = false;
         for (ActiveTask active : state.running()) {
             String name = TaskPodNames.podName(run.getMetadata().getName(), active.task(), active.attempt());
             if (pods.containsKey(name)) {
                 continue;
+            }
+            if (toCreate.size() >= MAX_CREATES_PER_PASS) {
+                moreToCreate = true;
+                break;
             }
             StepSpec step = FlowGraphs.step(flow, active.task().step());
             TaskResources resources = TaskResources.of(step, run.getSpec().overrides);
@@ -132,7 +143,7 @@ public class TaskPods {
             poolQueue.waiting(pool.getMetadata().getName(), key, waiting.getOrDefault(pool.getMetadata().getName(), 0));
         }
         int waitingTotal = waiting.values().stream().mapToInt(Integer::intValue).sum();
-        return new Created(created, waitingTotal, String.join(", ", new TreeSet<>(waiting.keySet())), creationError);
+        return new Created(created, waitingTotal, String.join(", ", new TreeSet<>(waiting.keySet())), creationError, moreToCreate);
     }
 
     /**
