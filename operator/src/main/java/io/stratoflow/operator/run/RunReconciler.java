@@ -83,8 +83,10 @@ public class RunReconciler implements Reconciler<Run> {
             poolQueue.forget(TaskPods.runKey(run));
             return UpdateControl.noUpdate();
         }
+        // The pool cache is read once per reconcile: every step below sees the same pools.
+        List<ComputePool> pools = pools(context);
         if (status.pinnedFlow == null) {
-            RunStarter.Start start = RunStarter.check(client, run, pools(context));
+            RunStarter.Start start = RunStarter.check(client, run, pools);
             if (start.flow() == null) {
                 return refuse(run, status, start, generation, now, client, before, context);
             }
@@ -109,7 +111,7 @@ public class RunReconciler implements Reconciler<Run> {
                 .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
         TaskObserver.Observed observed = TaskObserver.observe(state, run.getMetadata().getName(), pods, now);
         List<Observation> observations = new ArrayList<>(observed.observations());
-        observations.addAll(taskPods.giveUpOnUnschedulable(client, run, status.pinnedFlow, observed.unschedulable(), pools(context)));
+        observations.addAll(taskPods.giveUpOnUnschedulable(client, run, status.pinnedFlow, observed.unschedulable(), pools));
         if (run.getSpec().stop) {
             observations.add(new Observation.StopRequested("Stopped: spec.stop is true"));
         }
@@ -132,7 +134,7 @@ public class RunReconciler implements Reconciler<Run> {
         }
         poolQueue.retainExisting(key -> context.getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).isPresent());
         TaskPods.Created created = state.phase().isFinal() ? TaskPods.Created.NONE
-                : taskPods.ensurePods(client, run, status.pinnedFlow, graph, state, pods, pools(context), context);
+                : taskPods.ensurePods(client, run, status.pinnedFlow, graph, state, pods, pools, context);
         RunStatusBuilder.fromState(status, state, graph, generation, now);
         describeWaiting(status, observed.unschedulable(), created, generation, now, client, run);
 
