@@ -1,6 +1,5 @@
 package io.stratoflow.datastore;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratoflow.engine.RunState;
 
 import java.io.IOException;
@@ -23,8 +22,6 @@ import java.util.Optional;
  * {@code …/<run>/<step>/<task>/task.json} and the task's logs beside it.
  */
 public final class LocalRunStore {
-
-    private static final ObjectMapper JSON = Json.METADATA;
 
     private final Path flows;
 
@@ -142,7 +139,7 @@ public final class LocalRunStore {
         try {
             Files.createDirectories(file.getParent());
             Path partial = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + ".partial");
-            JSON.writeValue(partial.toFile(), value);
+            Json.METADATA.writeValue(partial.toFile(), value);
             try {
                 Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -155,7 +152,7 @@ public final class LocalRunStore {
 
     private static <T> Optional<T> read(Path file, Class<T> type) {
         try {
-            return Optional.of(JSON.readValue(file.toFile(), type));
+            return Optional.of(Json.METADATA.readValue(file.toFile(), type));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -56,13 +56,24 @@ public final class LocalRuntime {
 
     public RunOutcome run(FlowDefinition flow, RunOptions options) {
         datastore.checkWritable();
-        long now = System.currentTimeMillis();
-        String runId = datastore.runs().createRun(flow.name(), now);
-        RunRecord run = new RunRecord(flow.name(), runId, flow.type().getName(), RunPhase.RUNNING, now, null, null,
-                storeParameters(flow, options.parameters()), null, null);
-        datastore.runs().writeRun(run);
-        RunEngine engine = new RunEngine(flow.graph(), enginePolicies(flow));
-        return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), options, null);
+        try (WorkerPool pool = startPool(flow, options)) {
+            long now = System.currentTimeMillis();
+            String runId = datastore.runs().createRun(flow.name(), now);
+            RunRecord run = new RunRecord(flow.name(), runId, flow.type().getName(), RunPhase.RUNNING, now, null, null,
+                    storeParameters(flow, options.parameters()), null, null);
+            datastore.runs().writeRun(run);
+            RunEngine engine = new RunEngine(flow.graph(), enginePolicies(flow));
+            return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), pool, null);
+        }
+    }
+
+    /** The worker pool, with its first worker already booting while the run is being recorded. */
+    private WorkerPool startPool(FlowDefinition flow, RunOptions options) {
+        int largestMemory = flow.steps().values().stream().mapToInt(s -> s.resources().memoryMb()).max().orElse(4096);
+        WorkerLauncher launcher = new WorkerLauncher(flow.type(), WorkerLauncher.heapMb(largestMemory, options.maxWorkerHeapMb()));
+        WorkerPool pool = new WorkerPool(launcher, options.maxWorkers(), datastore.root().resolve("tmp").resolve("workers"));
+        pool.prestart();
+        return pool;
     }
 
     /**
@@ -86,7 +97,9 @@ public final class LocalRuntime {
                 origin.parameters(), originRunId, step);
         datastore.runs().writeRun(run);
         RunEngine engine = new RunEngine(flow.graph(), enginePolicies(flow), new RunEngine.ResumePlan(originState, rerun));
-        return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), options, originRunId);
+        try (WorkerPool pool = startPool(flow, options)) {
+            return execute(flow, run, engine, new RunState(options.maxWorkers(), options.maxNumSplits()), pool, originRunId);
+        }
     }
 
     /**
@@ -118,18 +131,16 @@ public final class LocalRuntime {
         return stored;
     }
 
-    private RunOutcome execute(FlowDefinition flow, RunRecord run, RunEngine engine, RunState state, RunOptions options,
+    private RunOutcome execute(FlowDefinition flow, RunRecord run, RunEngine engine, RunState state, WorkerPool pool,
                                String originRunId) {
         progress.started(flow.name(), run.runId());
-        int largestMemory = flow.steps().values().stream().mapToInt(s -> s.resources().memoryMb()).max().orElse(4096);
-        WorkerLauncher launcher = new WorkerLauncher(flow.type().getClassLoader(), WorkerLauncher.heapMb(largestMemory, options.maxWorkerHeapMb()));
         Map<TaskKey, TaskFailure> failures = new HashMap<>();
         Map<TaskKey, Long> startedAt = new HashMap<>();
         TaskKey[] lastFailed = new TaskKey[1];
         int[] lastFailedAttempt = new int[1];
         RunPhase phase = null;
         String message = null;
-        try (WorkerPool pool = new WorkerPool(launcher, state.maxWorkers(), datastore.root().resolve("tmp").resolve("workers"))) {
+        try {
             Decision decision = engine.decide(state, List.of(), System.currentTimeMillis());
             while (true) {
                 for (Action action : decision.actions()) {
@@ -173,6 +184,7 @@ public final class LocalRuntime {
                 decision = engine.decide(state, seen, System.currentTimeMillis());
             }
         } finally {
+            pool.close();
             long end = System.currentTimeMillis();
             RunPhase recorded = phase == null ? RunPhase.FAILED : phase;
             String why = phase == null ? "the local runtime stopped unexpectedly" : message;

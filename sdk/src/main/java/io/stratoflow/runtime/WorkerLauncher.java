@@ -19,9 +19,13 @@ public final class WorkerLauncher {
     /** Environment variable, read by the CLI, that caps the heap of worker JVMs in megabytes. */
     public static final String MAX_HEAP_ENVIRONMENT_VARIABLE = "STRATOFLOW_WORKER_MAX_HEAP_MB";
 
+    /** Environment variable with extra JVM options for worker JVMs (e.g. a profiler or system properties), split on spaces. */
+    public static final String JAVA_OPTIONS_ENVIRONMENT_VARIABLE = "STRATOFLOW_WORKER_JAVA_OPTIONS";
+
     private final List<String> command;
 
-    public WorkerLauncher(ClassLoader flowClassLoader, long heapMb) {
+    /** A worker for the flow {@code flowType}, which it loads and warms up before taking tasks. */
+    public WorkerLauncher(Class<?> flowType, long heapMb) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heapMb + "m");
@@ -29,9 +33,18 @@ public final class WorkerLauncher {
         cmd.add("-XX:-UsePerfData");
         cmd.add("-Xshare:auto");
         cmd.add("-Dfile.encoding=UTF-8");
+        String extra = System.getenv(JAVA_OPTIONS_ENVIRONMENT_VARIABLE);
+        if (extra != null) {
+            for (String option : extra.trim().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    cmd.add(option);
+                }
+            }
+        }
         cmd.add("-cp");
-        cmd.add(classpath(flowClassLoader));
+        cmd.add(classpath(flowType.getClassLoader()));
         cmd.add(WorkerMain.class.getName());
+        cmd.add(flowType.getName());
         this.command = List.copyOf(cmd);
     }
 

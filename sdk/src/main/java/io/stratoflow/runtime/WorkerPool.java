@@ -51,7 +51,9 @@ final class WorkerPool implements AutoCloseable {
     private double startupMillis = 700;
     private double taskMillis = -1;
     private final SystemCpu cpu;
-    private static final double BUSY_CPU = 0.85;
+    /** How much of a core must be idle for a new worker to be worth starting (a little under one: the load is noisy). */
+    private static final double WHOLE_CORE = 0.9;
+    private final int cores = Runtime.getRuntime().availableProcessors();
 
     WorkerPool(WorkerLauncher launcher, int maxWorkers, Path logDir) {
         this(launcher, maxWorkers, logDir, new SystemCpu());
@@ -85,6 +87,13 @@ final class WorkerPool implements AutoCloseable {
                 }
             }
             dispatch();
+        }
+    }
+
+    /** Starts the first worker now, before there is a task for it, so that its start overlaps the run's set-up. */
+    synchronized void prestart() {
+        if (workers.isEmpty() && !closed) {
+            startWorker();
         }
     }
 
@@ -126,9 +135,10 @@ final class WorkerPool implements AutoCloseable {
         if (workers.isEmpty()) {
             return true;
         }
-        if (cpu.load() > BUSY_CPU) {
-            // The CPUs are busy already (with tasks, starting workers or anything else): another
-            // JVM would only share them and pay its start-up on top.
+        if (idleCores() < WHOLE_CORE) {
+            // No core is free (tasks, starting workers, the orchestrator or anything else use
+            // them): another JVM would only take CPU from the workers there are, and pay its
+            // start-up on top.
             return false;
         }
         long now = System.nanoTime();
@@ -144,6 +154,10 @@ final class WorkerPool implements AutoCloseable {
         }
         double drainMillis = (queue.size() - starting) * estimate / workers.size();
         return drainMillis > startupMillis;
+    }
+
+    private double idleCores() {
+        return cores * (1 - cpu.load());
     }
 
     private void startWorker() {

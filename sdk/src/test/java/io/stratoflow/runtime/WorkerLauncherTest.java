@@ -23,10 +23,11 @@ class WorkerLauncherTest {
     }
 
     @Test
-    void commandRunsTheWorkerWithTheHeapOnThisClasspath() {
-        WorkerLauncher launcher = new WorkerLauncher(getClass().getClassLoader(), 96);
+    void commandRunsTheWorkerWithTheHeapOnThisClasspathForTheFlow() {
+        WorkerLauncher launcher = new WorkerLauncher(getClass(), 96);
 
-        assertThat(launcher.command()).contains("-Xmx96m", "io.stratoflow.runtime.worker.WorkerMain");
+        assertThat(launcher.command()).contains("-Xmx96m");
+        assertThat(launcher.command()).endsWith("io.stratoflow.runtime.worker.WorkerMain", getClass().getName());
         String classpath = launcher.command().get(launcher.command().indexOf("-cp") + 1);
         assertThat(classpath).contains(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]);
     }

@@ -34,7 +34,8 @@ public final class LocalForeachBenchmark {
         FlowDefinition flow = FlowIntrospector.inspect(FanOutFlow.class);
         System.out.printf(Locale.ROOT, "Local foreach benchmark: %d cores, orchestrator max heap %d MiB, max workers %d%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, 16);
-        System.out.printf(Locale.ROOT, "%8s %8s %10s %16s %18s  %s%n", "width", "tasks", "wall (s)", "per task (ms)", "peak heap (MiB)", "result");
+        System.out.printf(Locale.ROOT, "%8s %8s %10s %16s %18s %8s  %s%n", "width", "tasks", "wall (s)", "per task (ms)", "peak heap (MiB)",
+                "workers", "result");
         for (int width : widths) {
             Path root = Files.createTempDirectory("stratoflow-bench");
             try {
@@ -44,11 +45,22 @@ public final class LocalForeachBenchmark {
                         .run(flow, new RunOptions(Map.of("width", width), 16, Math.max(width, 1)));
                 double seconds = (System.nanoTime() - started) / 1e9;
                 int tasks = width + 3;
-                System.out.printf(Locale.ROOT, "%8d %8d %10.2f %16.1f %18.1f  %s%n", width, tasks, seconds, seconds * 1000 / tasks,
-                        peakHeapMiB(), outcome.phase() + (outcome.message() == null ? "" : ": " + outcome.message()));
+                System.out.printf(Locale.ROOT, "%8d %8d %10.2f %16.1f %18.1f %8d  %s%n", width, tasks, seconds, seconds * 1000 / tasks,
+                        peakHeapMiB(), workersStarted(root), outcome.phase() + (outcome.message() == null ? "" : ": " + outcome.message()));
             } finally {
                 deleteTree(root);
             }
+        }
+    }
+
+    /** Each worker JVM leaves a log file of its own in the datastore's temporary directory. */
+    private static long workersStarted(Path root) throws IOException {
+        Path logs = root.resolve("tmp").resolve("workers");
+        if (!Files.isDirectory(logs)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(logs)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("worker-")).count();
         }
     }
 

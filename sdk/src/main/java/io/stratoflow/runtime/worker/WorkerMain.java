@@ -19,7 +19,8 @@ import java.nio.file.Path;
 /**
  * A worker process: reads task requests, one JSON line each, from stdin, runs them one at a
  * time and answers each with a JSON line on the original stdout. While a task runs, its
- * {@code System.out} and {@code System.err} go to its log files in the datastore.
+ * {@code System.out} and {@code System.err} go to its log files in the datastore. The optional
+ * argument names the flow class, which the worker warms up before it says it is ready.
  */
 public final class WorkerMain {
 
@@ -37,6 +38,9 @@ public final class WorkerMain {
         PrintStream workerErr = System.err;
         System.setOut(workerErr);
         TaskExecutor executor = new TaskExecutor(WorkerMain.class.getClassLoader());
+        if (args.length > 0) {
+            WorkerWarmUp.run(args[0], WorkerMain.class.getClassLoader());
+        }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         protocol.println(READY);
         protocol.flush();
