@@ -29,12 +29,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Keeps a ComputePool's status current: its nodes and their capacity, and what its tasks request. */
 @ControllerConfiguration(name = "computepool")
 public class ComputePoolReconciler implements Reconciler<ComputePool> {
 
     static final Duration REFRESH = Duration.ofSeconds(30);
+    /**
+     * A pool's status is recomputed at most this often when only its task Pods changed: in a wide
+     * fan-out every Pod event would otherwise recount the pool's Pods, thousands of times over.
+     */
+    static final Duration MIN_INTERVAL = Duration.ofSeconds(2);
+
+    private final Map<String, Instant> lastCounted = new ConcurrentHashMap<>();
 
     @Inject
     PoolQueue poolQueue;
@@ -56,15 +64,26 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
     @SuppressWarnings("unchecked")
     public UpdateControl<ComputePool> reconcile(ComputePool pool, Context<ComputePool> context) {
         String name = pool.getMetadata().getName();
+        long generation = pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
+        Instant now = Instant.now();
+        Duration sinceCounted = Duration.between(lastCounted.getOrDefault(name, Instant.EPOCH), now);
+        boolean specSeen = pool.getStatus() != null && pool.getStatus().observedGeneration != null
+                && pool.getStatus().observedGeneration == generation;
+        if (specSeen && sinceCounted.compareTo(MIN_INTERVAL) < 0) {
+            return UpdateControl.<ComputePool>noUpdate().rescheduleAfter(MIN_INTERVAL.minus(sinceCounted));
+        }
+        lastCounted.put(name, now);
         var nodeSource = (InformerEventSource<Node, ComputePool>) context.eventSourceRetriever().getEventSourceFor(Node.class);
         List<Node> nodes = nodeSource.list(node -> matches(node, pool.getSpec().nodeSelector) && ready(node)).toList();
-        List<Pod> pods = context.getSecondaryResources(Pod.class).stream().filter(PoolUsage::live).toList();
+        var podSource = (InformerEventSource<Pod, ComputePool>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
+        // Listed from the cache rather than collected into a hash set, which would hash each Pod deeply.
+        List<Pod> pods = podSource.list(pod -> name.equals(pod.getMetadata().getLabels().get(TaskPodNames.POOL_LABEL)) && PoolUsage.live(pod))
+                .toList();
         List<Pod> running = pods.stream().filter(p -> p.getSpec().getNodeName() != null).toList();
         List<Pod> waiting = pods.stream().filter(p -> p.getSpec().getNodeName() == null).toList();
 
         ComputePoolStatus status = pool.getStatus() == null ? new ComputePoolStatus() : pool.getStatus();
         ComputePoolStatus before = copyOf(status);
-        long generation = pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
         status.observedGeneration = generation;
         status.nodes = nodes.size();
         BigDecimal cpu = sum(nodes, "cpu");
@@ -81,7 +100,7 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
         status.memory = gibibytes(runningUsage.memory()) + "/" + gibibytes(memory);
         Conditions.set(status.conditions, "Ready", !nodes.isEmpty() || pool.getSpec().scalable, nodes.isEmpty() ? "NoNodes" : "NodesReady",
                 nodes.isEmpty() ? "no Ready node matches the pool's nodeSelector " + pool.getSpec().nodeSelector : nodes.size() + " node(s) ready",
-                generation, Instant.now());
+                generation, now);
         pool.setStatus(status);
         UpdateControl<ComputePool> control = same(before, status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(pool);
         return control.rescheduleAfter(REFRESH);

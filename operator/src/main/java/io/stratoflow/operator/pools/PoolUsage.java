@@ -9,9 +9,18 @@ import io.stratoflow.operator.pods.TaskResources;
 
 import java.math.BigDecimal;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** What a pool's live task Pods request together, and whether one more fits its quota. */
 public final class PoolUsage {
+
+    /**
+     * Parsed quantities by their text. Usage is summed over every task Pod many times a second,
+     * and a cluster's Pods request a handful of distinct amounts, so parsing each once is enough.
+     */
+    private static final Map<String, BigDecimal> AMOUNTS = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED_AMOUNTS = 4096;
 
     private BigDecimal cpu = BigDecimal.ZERO;
     private BigDecimal memory = BigDecimal.ZERO;
@@ -78,6 +87,18 @@ public final class PoolUsage {
     }
 
     static BigDecimal amount(Quantity quantity) {
-        return quantity == null ? BigDecimal.ZERO : Quantity.getAmountInBytes(quantity);
+        if (quantity == null) {
+            return BigDecimal.ZERO;
+        }
+        String text = quantity.getAmount() + (quantity.getFormat() == null ? "" : quantity.getFormat());
+        BigDecimal known = AMOUNTS.get(text);
+        if (known != null) {
+            return known;
+        }
+        BigDecimal amount = Quantity.getAmountInBytes(quantity);
+        if (AMOUNTS.size() < MAX_REMEMBERED_AMOUNTS) {
+            AMOUNTS.put(text, amount);
+        }
+        return amount;
     }
 }

@@ -35,11 +35,11 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Drives a Run: observe its Pods, let the engine decide, act (create or delete Pods), and write
@@ -107,8 +107,7 @@ public class RunReconciler implements Reconciler<Run> {
                     context);
         }
 
-        Map<String, Pod> pods = context.getSecondaryResources(Pod.class).stream()
-                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
+        Map<String, Pod> pods = taskPods(run, context);
         TaskObserver.Observed observed = TaskObserver.observe(state, run.getMetadata().getName(), pods, now);
         List<Observation> observations = new ArrayList<>(observed.observations());
         observations.addAll(taskPods.giveUpOnUnschedulable(client, run, status.pinnedFlow, observed.unschedulable(), pools));
@@ -218,6 +217,21 @@ public class RunReconciler implements Reconciler<Run> {
         }
         Set<String> rerun = step == null ? Set.of() : Set.copyOf(graph.reachableFrom(step));
         return new RunEngine.ResumePlan(RunStatusBuilder.stateOf(origin.getStatus()), rerun);
+    }
+
+    /**
+     * The Run's task Pods by name, from the informer's cache. Not through
+     * {@code context.getSecondaryResources}: that collects them into a hash set, which hashes
+     * every Pod deeply, thousands of times a second in a wide fan-out.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Pod> taskPods(Run run, Context<Run> context) {
+        var source = (InformerEventSource<Pod, Run>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
+        String name = run.getMetadata().getName();
+        Map<String, Pod> pods = new HashMap<>();
+        source.list(run.getMetadata().getNamespace(), pod -> name.equals(pod.getMetadata().getLabels().get(TaskPodNames.RUN_LABEL)))
+                .forEach(pod -> pods.putIfAbsent(pod.getMetadata().getName(), pod));
+        return pods;
     }
 
     /** ComputePools are read from the informer's cache; pool changes do not trigger Runs by themselves. */

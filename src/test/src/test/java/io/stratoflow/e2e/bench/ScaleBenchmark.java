@@ -1,8 +1,6 @@
 package io.stratoflow.e2e.bench;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -12,8 +10,16 @@ import io.stratoflow.e2e.support.Fixtures;
 import io.stratoflow.e2e.support.Flows;
 import io.stratoflow.e2e.support.OperatorProcess;
 import io.stratoflow.e2e.support.StratoflowCluster;
+import io.stratoflow.engine.IndexPath;
+import io.stratoflow.engine.TaskInputs;
+import io.stratoflow.engine.TaskKey;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.Run;
+import io.stratoflow.model.StepSpec;
+import io.stratoflow.operator.pods.TaskPodBuilder;
+import io.stratoflow.operator.pods.TaskPodDefaults;
+import io.stratoflow.operator.pods.TaskPodNames;
+import io.stratoflow.operator.pods.TaskResources;
 
 import java.io.IOException;
 import java.net.URI;
@@ -39,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 10,000-way foreach, the seconds until every split Pod exists and until the Run succeeds, Pods
  * created per second, the Run's status size, and the operator's peak heap and RSS; beside it, the
  * rate at which a plain fabric8 client creates the same number of equivalent Pods.
- * Run: {@code ./mvnw -pl src/test -am -DskipTests package exec:exec} (see the README).
+ * Run: {@code ./mvnw -pl src/test -am -DskipTests package exec:exec} (see the README);
+ * {@code STRATOFLOW_BENCH_OPERATOR_JAVA_OPTIONS} adds JVM options to the operator (e.g. a flight recording).
  */
 public final class ScaleBenchmark {
 
@@ -68,7 +75,8 @@ public final class ScaleBenchmark {
                     Map.of("POD_NAMESPACE", StratoflowCluster.OPERATOR_NAMESPACE,
                             "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "100000",
                             "STRATOFLOW_OPERATOR_POD_CREATION_THREADS", Integer.toString(CLIENT_THREADS),
-                            "JAVA_TOOL_OPTIONS", "-Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -Xss512k",
+                            "JAVA_TOOL_OPTIONS", "-Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -Xss512k "
+                                    + System.getenv().getOrDefault("STRATOFLOW_BENCH_OPERATOR_JAVA_OPTIONS", ""),
                             "MALLOC_ARENA_MAX", "2",
                             // One replica: an API server slowed down by the load must not cost it the lease and the run.
                             "STRATOFLOW_LEADER_ELECTION_ENABLED", "false"),
@@ -93,10 +101,22 @@ public final class ScaleBenchmark {
         }
     }
 
-    /** A plain fabric8 client creating equivalent Pods as fast as the API server accepts them. */
+    /**
+     * A plain fabric8 client creating equivalent Pods as fast as the API server accepts them: the
+     * very Pods the operator builds for the same flow (labels, environment, security context, and
+     * a Run as controlling owner, which the garbage collector tracks), except that they lack the
+     * label by which the operator watches task Pods, so that the operator stays out of this
+     * measurement. Their Run names a Flow that does not exist, so no task of it ever starts.
+     */
     private double rawCreateRate(int width) throws Exception {
         String namespace = "raw-" + width;
         StratoflowCluster.createNamespace(namespace, client);
+        Flow flow = benchFlow(width);
+        Run owner = client.resource(Flows.run("raw-owner", "no-such-flow", width, width)).inNamespace(namespace).create();
+        TaskPodBuilder builder = new TaskPodBuilder(new TaskPodDefaults("stratoflow/task-runner:0.1.0", null));
+        StepSpec work = Fixtures.step(flow, "work");
+        TaskResources resources = TaskResources.of(work, null);
+        TaskInputs fromStart = new TaskInputs.Parents(List.of(TaskKey.root("start")));
         ExecutorService threads = Executors.newFixedThreadPool(CLIENT_THREADS);
         AtomicInteger next = new AtomicInteger();
         long started = System.nanoTime();
@@ -104,7 +124,9 @@ public final class ScaleBenchmark {
         for (int t = 0; t < CLIENT_THREADS; t++) {
             done.add(threads.submit(() -> {
                 for (int i = next.getAndIncrement(); i < width; i = next.getAndIncrement()) {
-                    client.pods().inNamespace(namespace).resource(rawPod(i)).create();
+                    Pod pod = builder.build(owner, flow.getSpec(), work, new TaskKey("work", IndexPath.of(i)), 0, fromStart, resources, null);
+                    pod.getMetadata().getLabels().remove(TaskPodNames.RUN_LABEL);
+                    client.pods().inNamespace(namespace).resource(pod).create();
                 }
                 return null;
             }));
@@ -118,22 +140,17 @@ public final class ScaleBenchmark {
         return rate;
     }
 
-    private static Pod rawPod(int i) {
-        return new PodBuilder().withNewMetadata().withName("raw-" + i).addToLabels("bench", "raw")
-                .addToAnnotations("stratoflow.io/kwok-duration-ms", "1000").endMetadata()
-                .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
-                .addNewContainer().withName("task").withImage("stratoflow/task-runner:0.1.0")
-                .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("64M"))
-                .addToLimits("cpu", new Quantity("100m")).addToLimits("memory", new Quantity("64M")).endResources()
-                .addToEnv(new io.fabric8.kubernetes.api.model.EnvVar("STRATOFLOW_STEP", "work", null))
-                .endContainer().endSpec().build();
+    /** A start step that fans out over {@code width} work tasks of 100m CPU and 64M that each run for a second. */
+    private static Flow benchFlow(int width) {
+        Flow flow = Flows.fanOut("fan-out", width, "100m", "64M", null);
+        Fixtures.runsFor(Fixtures.step(flow, "work"), 1000);
+        return flow;
     }
 
     private void measure(int width, double rawRate) throws Exception {
         String namespace = "bench-" + width;
         StratoflowCluster.createNamespace(namespace, client);
-        Flow flow = Flows.fanOut("fan-out", width, "100m", "64M", null);
-        Fixtures.runsFor(Fixtures.step(flow, "work"), 1000);
+        Flow flow = benchFlow(width);
         client.resource(flow).inNamespace(namespace).create();
         String runName = "fan-out-" + width;
         AtomicInteger workPods = new AtomicInteger();
