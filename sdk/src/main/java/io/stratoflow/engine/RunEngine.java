@@ -15,6 +15,7 @@ import io.stratoflow.graph.GraphValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +63,12 @@ public final class RunEngine {
             state.phase(RunPhase.RUNNING, null);
             makeReady(state, TaskKey.root(GraphValidator.START), actions);
         }
+        Set<Attempt> reported = takeReportedFromRunning(state, observations);
         for (Observation observation : observations) {
             if (state.phase().isFinal()) {
                 break;
             }
-            apply(state, observation, nowMillis, actions);
+            apply(state, observation, reported, nowMillis, actions);
         }
         if (!state.phase().isFinal()) {
             enforceTimeouts(state, nowMillis, actions);
@@ -77,13 +79,13 @@ public final class RunEngine {
         return new Decision(actions, state.phase().isFinal() ? Long.MAX_VALUE : nextWakeUp(state));
     }
 
-    private void apply(RunState state, Observation observation, long now, List<Action> actions) {
+    private void apply(RunState state, Observation observation, Set<Attempt> reported, long now, List<Action> actions) {
         if (observation instanceof TaskSucceeded done) {
-            if (removeRunning(state, done.task(), done.attempt())) {
+            if (reported.remove(new Attempt(done.task(), done.attempt()))) {
                 succeed(state, done.task(), done.splits(), actions);
             }
         } else if (observation instanceof TaskFailed failed) {
-            if (removeRunning(state, failed.task(), failed.attempt())) {
+            if (reported.remove(new Attempt(failed.task(), failed.attempt()))) {
                 fail(state, failed.task(), failed.attempt(), failed.reason(), now, actions);
             }
         } else if (observation instanceof StopRequested stop) {
@@ -91,17 +93,33 @@ public final class RunEngine {
         }
     }
 
-    /** Reports about attempts that are not running (duplicates, killed attempts) are ignored. */
-    private static boolean removeRunning(RunState state, TaskKey task, int attempt) {
-        Iterator<ActiveTask> it = state.running().iterator();
-        while (it.hasNext()) {
-            ActiveTask active = it.next();
-            if (active.task().equals(task) && active.attempt() == attempt) {
-                it.remove();
-                return true;
+    private record Attempt(TaskKey task, int attempt) {
+    }
+
+    /**
+     * Takes the attempts that the observations report as finished out of the running list, in one
+     * pass however many there are (a wide fan-out reports thousands at once), and returns them.
+     * Reports about attempts that are not running (duplicates, killed attempts) are left out, so
+     * they are ignored.
+     */
+    private static Set<Attempt> takeReportedFromRunning(RunState state, List<? extends Observation> observations) {
+        Set<Attempt> finished = new HashSet<>();
+        for (Observation observation : observations) {
+            if (observation instanceof TaskSucceeded done) {
+                finished.add(new Attempt(done.task(), done.attempt()));
+            } else if (observation instanceof TaskFailed failed) {
+                finished.add(new Attempt(failed.task(), failed.attempt()));
             }
         }
-        return false;
+        if (finished.isEmpty()) {
+            return finished;
+        }
+        Set<Attempt> taken = new HashSet<>();
+        state.running().removeIf(active -> {
+            Attempt attempt = new Attempt(active.task(), active.attempt());
+            return finished.contains(attempt) && taken.add(attempt);
+        });
+        return taken;
     }
 
     private void succeed(RunState state, TaskKey task, Integer splits, List<Action> actions) {

@@ -104,6 +104,26 @@ class RunEngineTest {
     }
 
     @Test
+    void aBatchReportingEveryBranchAtOnceStartsTheJoinOnceAndIgnoresRepeatsAndStaleAttempts() {
+        int n = 2000;
+        EngineDriver d = new EngineDriver(fanOut(), new RunState(n, n));
+        d.decide();
+        d.succeed(START, n);
+        List<Observation> batch = new ArrayList<>();
+        for (int i = n - 1; i >= 0; i--) {
+            batch.add(new Observation.TaskSucceeded(key("body", i), 0, null));
+        }
+        batch.add(new Observation.TaskSucceeded(key("body", 5), 0, null));
+        batch.add(new Observation.TaskFailed(key("body", 6), 3, "an attempt that never ran"));
+
+        List<Action> actions = d.decide(batch.toArray(Observation[]::new));
+
+        assertThat(only(actions, StartTask.class)).containsExactly(new StartTask(key("join"), 0, new ForeachBranches("body", IndexPath.ROOT, n)));
+        assertThat(d.state.running()).extracting(ActiveTask::task).containsExactly(key("join"));
+        assertThat(d.finishes()).isEmpty();
+    }
+
+    @Test
     void nestedForeachJoinsCountTheirOwnBranches() {
         EngineDriver d = new EngineDriver(nested(), new RunState(5, 100));
         d.decide();

@@ -2,6 +2,7 @@ package io.stratoflow.e2e.bench;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -126,7 +127,7 @@ public final class ScaleBenchmark {
                 for (int i = next.getAndIncrement(); i < width; i = next.getAndIncrement()) {
                     Pod pod = builder.build(owner, flow.getSpec(), work, new TaskKey("work", IndexPath.of(i)), 0, fromStart, resources, null);
                     pod.getMetadata().getLabels().remove(TaskPodNames.RUN_LABEL);
-                    client.pods().inNamespace(namespace).resource(pod).create();
+                    createPersistently(namespace, pod);
                 }
                 return null;
             }));
@@ -138,6 +139,27 @@ public final class ScaleBenchmark {
         threads.shutdown();
         deleteAndWait(namespace);
         return rate;
+    }
+
+    /**
+     * Creates a Pod, trying again when the API server, saturated by the measurement itself, lets
+     * a request time out; a Pod that a timed-out request did create counts once.
+     */
+    private void createPersistently(String namespace, Pod pod) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.pods().inNamespace(namespace).resource(pod).create();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return;
+                }
+                boolean transientFailure = e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
+                if (!transientFailure || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** A start step that fans out over {@code width} work tasks of 100m CPU and 64M that each run for a second. */
