@@ -9,13 +9,12 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.ComputePoolStatus;
 import io.stratoflow.model.PoolResources;
-import io.stratoflow.operator.pods.PrunedPodStore;
+import io.stratoflow.operator.pods.TaskPodCache;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.operator.pods.TaskResources;
 import io.stratoflow.operator.status.Conditions;
@@ -29,35 +28,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Keeps a ComputePool's status current: its nodes and their capacity, and what its tasks request. */
 @ControllerConfiguration(name = "computepool")
 public class ComputePoolReconciler implements Reconciler<ComputePool> {
 
-    static final Duration REFRESH = Duration.ofSeconds(30);
     /**
-     * A pool's status is recomputed at most this often when only its task Pods changed: in a wide
-     * fan-out every Pod event would otherwise recount the pool's Pods, thousands of times over.
+     * How often a pool's status is recounted from the caches of nodes and task Pods. Neither
+     * triggers the pool by itself: in a wide fan-out every Pod event would recount the pool's Pods,
+     * thousands of times over, for a status that people read every few seconds at most.
      */
-    static final Duration MIN_INTERVAL = Duration.ofSeconds(2);
-
-    private final Map<String, Instant> lastCounted = new ConcurrentHashMap<>();
+    static final Duration REFRESH = Duration.ofSeconds(5);
 
     @Inject
     PoolQueue poolQueue;
 
+    @Inject
+    TaskPodCache taskPods;
+
     @Override
     public List<EventSource<?, ComputePool>> prepareEventSources(EventSourceContext<ComputePool> context) {
-        InformerEventSource<Pod, ComputePool> pods = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Pod.class, ComputePool.class).withLabelSelector(TaskPodNames.POOL_LABEL)
-                        .withItemStore(new PrunedPodStore())
-                        .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(TaskPodNames.POOL_LABEL))))
-                        .build(), context);
         InformerEventSource<Node, ComputePool> nodes = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Node.class, ComputePool.class)
                         .withSecondaryToPrimaryMapper(node -> Set.of()).build(), context);
-        return List.of(pods, nodes);
+        return List.of(nodes);
     }
 
     @Override
@@ -66,19 +60,9 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
         String name = pool.getMetadata().getName();
         long generation = pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
         Instant now = Instant.now();
-        Duration sinceCounted = Duration.between(lastCounted.getOrDefault(name, Instant.EPOCH), now);
-        boolean specSeen = pool.getStatus() != null && pool.getStatus().observedGeneration != null
-                && pool.getStatus().observedGeneration == generation;
-        if (specSeen && sinceCounted.compareTo(MIN_INTERVAL) < 0) {
-            return UpdateControl.<ComputePool>noUpdate().rescheduleAfter(MIN_INTERVAL.minus(sinceCounted));
-        }
-        lastCounted.put(name, now);
         var nodeSource = (InformerEventSource<Node, ComputePool>) context.eventSourceRetriever().getEventSourceFor(Node.class);
         List<Node> nodes = nodeSource.list(node -> matches(node, pool.getSpec().nodeSelector) && ready(node)).toList();
-        var podSource = (InformerEventSource<Pod, ComputePool>) context.eventSourceRetriever().getEventSourceFor(Pod.class);
-        // Listed from the cache rather than collected into a hash set, which would hash each Pod deeply.
-        List<Pod> pods = podSource.list(pod -> name.equals(pod.getMetadata().getLabels().get(TaskPodNames.POOL_LABEL)) && PoolUsage.live(pod))
-                .toList();
+        List<Pod> pods = taskPods.list(pod -> name.equals(pod.getMetadata().getLabels().get(TaskPodNames.POOL_LABEL)) && PoolUsage.live(pod));
         List<Pod> running = pods.stream().filter(p -> p.getSpec().getNodeName() != null).toList();
         List<Pod> waiting = pods.stream().filter(p -> p.getSpec().getNodeName() == null).toList();
 

@@ -27,6 +27,7 @@ import io.stratoflow.model.Run;
 import io.stratoflow.model.RunStatus;
 import io.stratoflow.operator.flow.FlowGraphs;
 import io.stratoflow.operator.pods.PrunedPodStore;
+import io.stratoflow.operator.pods.TaskPodCache;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.operator.pools.PoolQueue;
 import io.stratoflow.operator.status.Conditions;
@@ -60,11 +61,15 @@ public class RunReconciler implements Reconciler<Run> {
     @Inject
     PoolQueue poolQueue;
 
+    @Inject
+    TaskPodCache taskPodCache;
+
     @Override
     public List<EventSource<?, Run>> prepareEventSources(EventSourceContext<Run> context) {
         InformerEventSource<Pod, Run> pods = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Pod.class, Run.class).withLabelSelector(TaskPodNames.RUN_LABEL)
                         .withItemStore(new PrunedPodStore()).build(), context);
+        taskPodCache.use(pods);
         InformerEventSource<ComputePool, Run> pools = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ComputePool.class, Run.class)
                         .withSecondaryToPrimaryMapper(pool -> Set.of()).build(), context);
