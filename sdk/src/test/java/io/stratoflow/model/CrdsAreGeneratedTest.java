@@ -11,8 +11,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * crds/ holds exactly what the model generates: the build fails when someone edits a CRD by hand
- * or changes the model without regenerating. Regenerate with
+ * crds/ holds exactly what the model generates (with the Age printer column moved last, see
+ * {@link PrinterColumnOrder}): the build fails when someone edits a CRD by hand or changes the
+ * model without regenerating. Regenerate with
  * {@code ./mvnw -pl sdk test -Dtest=CrdsAreGeneratedTest -Dstratoflow.updateCrds=true}.
  */
 class CrdsAreGeneratedTest {
@@ -27,7 +28,7 @@ class CrdsAreGeneratedTest {
         if (Boolean.getBoolean("stratoflow.updateCrds")) {
             Files.createDirectories(COMMITTED);
             for (Path file : generated) {
-                Files.copy(file, COMMITTED.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(COMMITTED.resolve(file.getFileName()), PrinterColumnOrder.ageLast(Files.readString(file)));
             }
         }
         assertThat(yamlFiles(COMMITTED).stream().map(p -> p.getFileName().toString()))
@@ -35,7 +36,19 @@ class CrdsAreGeneratedTest {
         for (Path file : generated) {
             assertThat(Files.readString(COMMITTED.resolve(file.getFileName())))
                     .as("crds/%s differs from what the model generates; regenerate it (see this test's javadoc)", file.getFileName())
-                    .isEqualTo(Files.readString(file));
+                    .isEqualTo(PrinterColumnOrder.ageLast(Files.readString(file)));
+        }
+    }
+
+    @Test
+    void ageIsTheLastPrinterColumnOfEveryKind() throws IOException {
+        for (Path file : yamlFiles(COMMITTED)) {
+            String yaml = Files.readString(file);
+            int age = yaml.indexOf("name: \"Age\"");
+            int columns = yaml.indexOf("additionalPrinterColumns:");
+            int schema = yaml.indexOf("schema:", columns);
+            assertThat(age).as("%s has an Age column", file.getFileName()).isBetween(columns, schema);
+            assertThat(yaml.substring(age, schema)).as("columns after Age in %s", file.getFileName()).doesNotContain("jsonPath");
         }
     }
 

@@ -64,6 +64,8 @@ public class RunReconciler implements Reconciler<Run> {
     @Inject
     TaskPodCache taskPodCache;
 
+    private final ReconcilePacer pacer = new ReconcilePacer();
+
     @Override
     public List<EventSource<?, Run>> prepareEventSources(EventSourceContext<Run> context) {
         InformerEventSource<Pod, Run> pods = new InformerEventSource<>(
@@ -84,9 +86,16 @@ public class RunReconciler implements Reconciler<Run> {
         run.setStatus(status);
         String before = Json.METADATA.valueToTree(status).toString();
         long generation = run.getMetadata().getGeneration() == null ? 0 : run.getMetadata().getGeneration();
+        ResourceID id = ResourceID.fromResource(run);
         if (isFinished(status)) {
             poolQueue.forget(TaskPods.runKey(run));
+            pacer.forget(id);
             return UpdateControl.noUpdate();
+        }
+        Duration pause = pacer.pauseBefore(id, now);
+        boolean specChanged = status.observedGeneration == null || status.observedGeneration != generation;
+        if (!pause.isZero() && !run.getSpec().stop && !specChanged) {
+            return UpdateControl.<Run>noUpdate().rescheduleAfter(pause);
         }
         // The pool cache is read once per reconcile: every step below sees the same pools.
         List<ComputePool> pools = pools(context);
@@ -143,6 +152,7 @@ public class RunReconciler implements Reconciler<Run> {
         describeWaiting(status, observed.unschedulable(), created, generation, now, client, run);
 
         writeStatus(run, before, context);
+        pacer.looked(id, now, pods.size(), created.moreToCreate());
         Duration next = nextLook(decision, created, taskPods.untilGiveUp(observed.unschedulable()), now);
         // A task started in this pass may already have a finished Pod (the status was older than the Pods, as after a
         // restart): no Pod event will come for it, so look again at once.

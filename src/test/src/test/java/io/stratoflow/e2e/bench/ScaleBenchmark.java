@@ -1,7 +1,9 @@
 package io.stratoflow.e2e.bench;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -56,6 +58,8 @@ public final class ScaleBenchmark {
 
     private final Path project = ControlPlane.projectDir();
     private KubernetesClient client;
+    /** The operator's identity (its ServiceAccount), which the raw client creates Pods with. */
+    private KubernetesClient asOperator;
     private OperatorProcess operator;
 
     public static void main(String[] args) throws Exception {
@@ -72,11 +76,14 @@ public final class ScaleBenchmark {
         controlPlane.start();
         try {
             client = StratoflowCluster.install(project, controlPlane);
-            operator = new OperatorProcess(project, StratoflowCluster.serviceAccountKubeconfig(project, client, "bench.kubeconfig"),
+            Path operatorKubeconfig = StratoflowCluster.serviceAccountKubeconfig(project, client, "bench.kubeconfig");
+            asOperator = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(operatorKubeconfig))).build();
+            operator = new OperatorProcess(project, operatorKubeconfig,
                     Map.of("POD_NAMESPACE", StratoflowCluster.OPERATOR_NAMESPACE,
                             "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "100000",
                             "STRATOFLOW_OPERATOR_POD_CREATION_THREADS", Integer.toString(CLIENT_THREADS),
-                            "JAVA_TOOL_OPTIONS", "-Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -Xss512k "
+                            "JAVA_TOOL_OPTIONS", "-Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -Xss512k "
+                                    + "-XX:TrimNativeHeapInterval=5000 "
                                     + System.getenv().getOrDefault("STRATOFLOW_BENCH_OPERATOR_JAVA_OPTIONS", ""),
                             "MALLOC_ARENA_MAX", "2",
                             // One replica: an API server slowed down by the load must not cost it the lease and the run.
@@ -98,14 +105,19 @@ public final class ScaleBenchmark {
             if (client != null) {
                 client.close();
             }
+            if (asOperator != null) {
+                asOperator.close();
+            }
             controlPlane.stop();
         }
     }
 
     /**
-     * A plain fabric8 client creating equivalent Pods as fast as the API server accepts them: the
-     * very Pods the operator builds for the same flow (labels, environment, security context, and
-     * a Run as controlling owner, which the garbage collector tracks), except that they lack the
+     * A plain fabric8 client creating equivalent Pods as fast as the API server accepts them, with
+     * the operator's identity (its ServiceAccount token, which the API server authenticates and
+     * authorizes on every request): the very Pods the operator builds for the same flow (labels,
+     * environment, security context, and a Run as controlling owner, which the garbage collector
+     * tracks), except that they lack the
      * label by which the operator watches task Pods, so that the operator stays out of this
      * measurement. Their Run names a Flow that does not exist, so no task of it ever starts.
      */
@@ -148,7 +160,7 @@ public final class ScaleBenchmark {
     private void createPersistently(String namespace, Pod pod) {
         for (int attempt = 1; ; attempt++) {
             try {
-                client.pods().inNamespace(namespace).resource(pod).create();
+                asOperator.pods().inNamespace(namespace).resource(pod).create();
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
