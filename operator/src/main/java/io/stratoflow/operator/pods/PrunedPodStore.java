@@ -153,33 +153,24 @@ public final class PrunedPodStore extends BasicItemStore<Pod> {
     }
 
     private static String shared(String text) {
-        if (text == null) {
-            return null;
-        }
-        String known = SHARED_STRINGS.get(text);
-        if (known != null) {
-            return known;
-        }
-        if (SHARED_STRINGS.size() >= MAX_SHARED) {
-            return text;
-        }
-        String previous = SHARED_STRINGS.putIfAbsent(text, text);
-        return previous == null ? text : previous;
+        return text == null ? null : share(SHARED_STRINGS, text, text);
     }
 
     private static Quantity shared(Quantity quantity) {
-        if (quantity == null) {
-            return null;
-        }
-        String text = quantity.getAmount() + (quantity.getFormat() == null ? "" : quantity.getFormat());
-        Quantity known = SHARED_QUANTITIES.get(text);
+        return quantity == null ? null
+                : share(SHARED_QUANTITIES, quantity.getAmount() + (quantity.getFormat() == null ? "" : quantity.getFormat()), quantity);
+    }
+
+    /** The instance already shared under {@code key}, or {@code value}, shared from now on while there is room. */
+    private static <T> T share(Map<String, T> shared, String key, T value) {
+        T known = shared.get(key);
         if (known != null) {
             return known;
         }
-        if (SHARED_QUANTITIES.size() >= MAX_SHARED) {
-            return quantity;
+        if (shared.size() >= MAX_SHARED) {
+            return value;
         }
-        Quantity previous = SHARED_QUANTITIES.putIfAbsent(text, quantity);
-        return previous == null ? quantity : previous;
+        T previous = shared.putIfAbsent(key, value);
+        return previous == null ? value : previous;
     }
 }
