@@ -62,7 +62,7 @@ public class TaskPods {
      * Pods created in one pass at most: a wide fan-out is created over several passes, so that the
      * Run's status and the results of finished tasks are written in between.
      */
-    static final int MAX_CREATES_PER_PASS = 500;
+    static final int MAX_CREATES_PER_PASS = 2000;
 
     @Inject
     OperatorSettings settings;

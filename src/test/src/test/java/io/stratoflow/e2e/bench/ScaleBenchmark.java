@@ -83,7 +83,7 @@ public final class ScaleBenchmark {
                             "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "100000",
                             "STRATOFLOW_OPERATOR_POD_CREATION_THREADS", Integer.toString(CLIENT_THREADS),
                             "JAVA_TOOL_OPTIONS", "-Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -Xss512k "
-                                    + "-XX:TrimNativeHeapInterval=5000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 "
+                                    + "-XX:TrimNativeHeapInterval=5000 -XX:TieredStopAtLevel=1 "
                                     + System.getenv().getOrDefault("STRATOFLOW_BENCH_OPERATOR_JAVA_OPTIONS", ""),
                             "MALLOC_ARENA_MAX", "2",
                             // One replica: an API server slowed down by the load must not cost it the lease and the run.
