@@ -84,7 +84,7 @@ class ComputePoolStatusTest {
         gpuPool.getSpec().quota = new PoolResources("2", null, null);
         client.resource(gpuPool).create();
 
-        // Nodes do not trigger the pool by themselves (it refreshes every 30 s), so allow for one refresh.
+        // Nodes do not trigger the pool by themselves (it recounts every 5 s), so allow for a refresh.
         ComputePoolStatus idle = eventually().atMost(Duration.ofSeconds(45))
                 .until(() -> client.resources(ComputePool.class).withName("gpu-nodes").get().getStatus(),
                         s -> s != null && Integer.valueOf(2).equals(s.nodes));
@@ -136,7 +136,7 @@ class ComputePoolStatusTest {
         Instant beforeNode = Instant.now();
         client.resource(node("late-1", map("stratoflow.io/node-group", "late"), true, "4", "16Gi", null)).create();
         eventually().until(() -> client.nodes().withName("late-1").get() != null);
-        // A task Pod of the pool makes the operator look at the pool again (Nodes alone refresh it every 30 s).
+        // A task of the pool, as a user would start one; the pool's next recount (every 5 s) sees the node.
         String ns = "pool-ready";
         client.resource(flow(ns, "one", List.of(inPool(step("start", "end"), "empty-at-first"), step("end")))).create();
         client.resource(run(ns, "one-1", "one")).create();
