@@ -3,23 +3,18 @@ package io.stratoflow.operator.pools;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.PoolResources;
 import io.stratoflow.model.Run;
-import io.stratoflow.operator.Fixtures;
+import io.stratoflow.operator.MostLivePods;
 import io.stratoflow.operator.pods.TaskPodNames;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.stratoflow.operator.Fixtures.awaitLivePod;
 import static io.stratoflow.operator.Fixtures.condition;
@@ -92,23 +87,8 @@ class PoolAdmissionTest {
         Run run = run(ns, "queued", "fan");
         run.getSpec().maxWorkers = 16;
 
-        Map<String, Boolean> live = new ConcurrentHashMap<>();
-        AtomicInteger mostAlive = new AtomicInteger();
-        try (Watch ignored = client.pods().inNamespace(ns).withLabel(TaskPodNames.POOL_LABEL, "quota-pool").watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Pod pod) {
-                if (action == Action.DELETED || !Fixtures.live(pod)) {
-                    live.remove(pod.getMetadata().getName());
-                } else {
-                    live.put(pod.getMetadata().getName(), true);
-                }
-                mostAlive.accumulateAndGet(live.size(), Math::max);
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        })) {
+        MostLivePods mostAlive = new MostLivePods(pod -> true);
+        try (Watch ignored = client.pods().inNamespace(ns).withLabel(TaskPodNames.POOL_LABEL, "quota-pool").watch(mostAlive)) {
             client.resource(run).create();
             succeed(client, awaitLivePod(client, ns, "queued", "start"), "{\"splits\": 5}");
 
@@ -131,7 +111,7 @@ class PoolAdmissionTest {
             Run done = eventually().until(() -> getRun(client, ns, "queued"), r -> "Succeeded".equals(r.getStatus().phase));
             assertThat(done.getStatus().progress).isEqualTo("8/8");
             assertThat(done.getStatus().message).isNull();
-            assertThat(mostAlive.get()).isEqualTo(2);
+            assertThat(mostAlive.most()).isEqualTo(2);
         }
     }
 

@@ -4,21 +4,16 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.stratoflow.model.Run;
-import io.stratoflow.operator.Fixtures;
+import io.stratoflow.operator.MostLivePods;
 import io.stratoflow.operator.pods.TaskPodNames;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.stratoflow.operator.Fixtures.awaitLivePod;
 import static io.stratoflow.operator.Fixtures.condition;
@@ -96,26 +91,8 @@ class ForeachRunTest {
         run.getSpec().maxWorkers = 2;
 
         // Every Pod event as the API server sends it: the most train Pods ever alive at once.
-        Map<String, Boolean> liveTrain = new ConcurrentHashMap<>();
-        AtomicInteger mostAlive = new AtomicInteger();
-        try (Watch ignored = client.pods().inNamespace(ns).withLabel(TaskPodNames.RUN_LABEL, "narrow").watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Pod pod) {
-                if (!"train".equals(pod.getMetadata().getLabels().get(TaskPodNames.STEP_LABEL))) {
-                    return;
-                }
-                if (action == Action.DELETED || !Fixtures.live(pod)) {
-                    liveTrain.remove(pod.getMetadata().getName());
-                } else {
-                    liveTrain.put(pod.getMetadata().getName(), true);
-                }
-                mostAlive.accumulateAndGet(liveTrain.size(), Math::max);
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        })) {
+        MostLivePods mostAlive = new MostLivePods(pod -> "train".equals(pod.getMetadata().getLabels().get(TaskPodNames.STEP_LABEL)));
+        try (Watch ignored = client.pods().inNamespace(ns).withLabel(TaskPodNames.RUN_LABEL, "narrow").watch(mostAlive)) {
             client.resource(run).create();
             succeed(client, awaitLivePod(client, ns, "narrow", "start"), "{\"splits\": 5}");
 
@@ -132,7 +109,7 @@ class ForeachRunTest {
             succeed(client, awaitLivePod(client, ns, "narrow", "join"));
             succeed(client, awaitLivePod(client, ns, "narrow", "end"));
             eventually().until(() -> phase(client, ns, "narrow"), "Succeeded"::equals);
-            assertThat(mostAlive.get()).isEqualTo(2);
+            assertThat(mostAlive.most()).isEqualTo(2);
             assertThat(Set.copyOf(names(pods(client, ns, "narrow", "train")))).hasSize(5);
         }
     }
