@@ -32,9 +32,34 @@ public interface OperatorSettings {
     @WithDefault("PT2M")
     Duration unschedulableGracePeriod();
 
-    /** Container image of a step that names none. */
+    /** Container image of a step that names none: a Java runtime with the Stratoflow task runner. */
     @WithDefault("stratoflow/task-runner:0.1.0")
     String defaultImage();
+
+    /** The datastore of SDK flows whose Flow names none, and how to reach it. */
+    DatastoreSettings datastore();
+
+    /** Where the datastore is and how to reach it; credentials come from {@link #secret()}, never from here. */
+    interface DatastoreSettings {
+
+        /** A directory shared with the tasks, or {@code s3://bucket/prefix}. */
+        Optional<String> root();
+
+        /** S3-compatible endpoint, e.g. {@code http://minio.storage:9000}; empty for AWS. */
+        Optional<String> endpoint();
+
+        Optional<String> region();
+
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /**
+         * Secret, in each namespace with Runs, whose keys become the environment of SDK task Pods
+         * ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, …). Empty when Pods get their
+         * credentials otherwise (workload identity).
+         */
+        Optional<String> secret();
+    }
 
     /**
      * Service account task Pods run as; it must exist in every namespace that has Runs. Empty

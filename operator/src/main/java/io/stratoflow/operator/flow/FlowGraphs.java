@@ -49,4 +49,25 @@ public final class FlowGraphs {
         return spec.steps.stream().filter(s -> s.name.equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no step " + name));
     }
+
+    /** Whether the step runs through the SDK's task runner, not as a plain container of its own. */
+    public static boolean runsTaskRunner(StepSpec step) {
+        return step.container == null || step.container.command.isEmpty() && step.container.image == null;
+    }
+
+    /** Whether any step of the flow runs through the SDK's task runner. */
+    public static boolean hasTaskRunnerSteps(FlowResourceSpec spec) {
+        return spec.steps.stream().anyMatch(FlowGraphs::runsTaskRunner);
+    }
+
+    /** The flow's name in the datastore: what the SDK exported, or the simple name of its class for older Flows. */
+    public static String datastoreFlowName(FlowResourceSpec spec) {
+        if (spec.runner == null) {
+            return null;
+        }
+        if (spec.runner.flowName != null && !spec.runner.flowName.isBlank()) {
+            return spec.runner.flowName;
+        }
+        return spec.runner.flowClass == null ? null : spec.runner.flowClass.substring(spec.runner.flowClass.lastIndexOf('.') + 1);
+    }
 }

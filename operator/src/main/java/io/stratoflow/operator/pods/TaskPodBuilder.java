@@ -2,23 +2,28 @@ package io.stratoflow.operator.pods;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.engine.TaskInputs;
 import io.stratoflow.engine.TaskKey;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.FlowResourceSpec;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.StepSpec;
+import io.stratoflow.operator.flow.FlowGraphs;
+import io.stratoflow.task.TaskEnvironment;
+import io.stratoflow.task.TaskSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The Pod of one task attempt, as a pure function of the run, the step, the task and its pool:
@@ -27,8 +32,8 @@ import java.util.stream.Collectors;
  */
 public final class TaskPodBuilder {
 
-    /** Runs an SDK step inside a task-runner image. */
-    public static final List<String> SDK_COMMAND = List.of("java", "-cp", "/app/lib/*", "io.stratoflow.runtime.worker.PodTaskMain");
+    /** Runs an SDK step: the task runner's launcher, on the PATH of every task-runner image. */
+    public static final List<String> TASK_RUNNER_COMMAND = List.of("stratoflow-task");
     public static final String CONTAINER_NAME = "task";
 
     private final TaskPodDefaults defaults;
@@ -37,8 +42,9 @@ public final class TaskPodBuilder {
         this.defaults = defaults;
     }
 
+    /** @param datastore where the flow's tasks keep artifacts and logs; null for a flow of plain containers only */
     public Pod build(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
-                     TaskResources resources, ComputePool pool) {
+                     TaskResources resources, ComputePool pool, DatastoreLocation datastore) {
         String runName = run.getMetadata().getName();
         String flowName = run.getSpec().flowRef.name;
         Map<String, String> labels = new LinkedHashMap<>();
@@ -94,45 +100,37 @@ public final class TaskPodBuilder {
                         .withRunAsUser(1000L)
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                     .endSecurityContext()
-                    .withContainers(container(run, flow, step, task, attempt, inputs, resources))
+                    .withContainers(container(run, flow, step, task, attempt, inputs, resources, datastore))
                 .endSpec()
                 .build();
     }
 
     private Container container(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
-                                TaskResources resources) {
-        boolean plainContainer = step.container != null && (!step.container.command.isEmpty() || step.container.image != null);
+                                TaskResources resources, DatastoreLocation datastore) {
+        boolean taskRunner = FlowGraphs.runsTaskRunner(step);
         String image = step.container != null && step.container.image != null ? step.container.image
                 : flow.runner != null && flow.runner.image != null ? flow.runner.image : defaults.image();
+        TaskSpec spec = TaskSpec.of(taskRunner ? FlowGraphs.datastoreFlowName(flow) : run.getSpec().flowRef.name,
+                taskRunner ? flow.runner.flowClass : null, run.getMetadata().getName(), task, attempt, inputs,
+                run.getSpec().parameters, datastore, taskRunner ? flow.runner.codePackage : null);
+        Map<String, String> contract = taskRunner ? TaskEnvironment.forTaskRunner(spec) : TaskEnvironment.forPlainContainer(spec, task);
         List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVar("STRATOFLOW_FLOW", run.getSpec().flowRef.name, null));
-        env.add(new EnvVar("STRATOFLOW_RUN", run.getMetadata().getName(), null));
-        env.add(new EnvVar("STRATOFLOW_STEP", step.name, null));
-        env.add(new EnvVar("STRATOFLOW_TASK_ID", task.taskId(), null));
-        env.add(new EnvVar("STRATOFLOW_ATTEMPT", Integer.toString(attempt), null));
-        env.add(new EnvVar("STRATOFLOW_INPUTS", describe(inputs), null));
-        if (task.path().depth() > 0) {
-            env.add(new EnvVar("STRATOFLOW_FOREACH_INDEX", Integer.toString(task.path().last()), null));
-        }
-        if (flow.runner != null && flow.runner.flowClass != null) {
-            env.add(new EnvVar("STRATOFLOW_FLOW_CLASS", flow.runner.flowClass, null));
-        }
-        if (flow.runner != null && flow.runner.datastore != null) {
-            env.add(new EnvVar("STRATOFLOW_DATASTORE", flow.runner.datastore, null));
-        }
-        if (!run.getSpec().parameters.isEmpty()) {
-            env.add(new EnvVar("STRATOFLOW_PARAMETERS", parameters(run.getSpec().parameters), null));
-        }
+        contract.forEach((name, value) -> env.add(new EnvVar(name, value, null)));
         if (step.container != null) {
             env.addAll(step.container.env);
+        }
+        List<EnvFromSource> envFrom = new ArrayList<>();
+        if (taskRunner && defaults.credentialsSecret() != null) {
+            envFrom.add(new EnvFromSourceBuilder().withNewSecretRef().withName(defaults.credentialsSecret()).endSecretRef().build());
         }
         Map<String, io.fabric8.kubernetes.api.model.Quantity> amounts = resources.asMap();
         return new ContainerBuilder()
                 .withName(CONTAINER_NAME)
                 .withImage(image)
-                .withCommand(plainContainer ? step.container.command : SDK_COMMAND)
-                .withArgs(plainContainer ? step.container.args : List.of())
+                .withCommand(taskRunner ? TASK_RUNNER_COMMAND : step.container.command)
+                .withArgs(taskRunner ? List.of() : step.container.args)
                 .withEnv(env)
+                .withEnvFrom(envFrom)
                 .withNewResources().withRequests(amounts).withLimits(amounts).endResources()
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withNewSecurityContext()
@@ -140,24 +138,5 @@ public final class TaskPodBuilder {
                     .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .endSecurityContext()
                 .build();
-    }
-
-    /** The tasks a step starts from, compactly: a foreach join names its branches by range, not one by one. */
-    static String describe(TaskInputs inputs) {
-        if (inputs instanceof TaskInputs.Parents parents) {
-            return parents.tasks().stream().map(TaskKey::toString).collect(Collectors.joining(",", "{\"parents\":\"", "\"}"));
-        }
-        if (inputs instanceof TaskInputs.ForeachBranches branches) {
-            return "{\"branches\":{\"step\":\"" + branches.step() + "\",\"prefix\":\"" + branches.prefix() + "\",\"count\":" + branches.count() + "}}";
-        }
-        return "{}";
-    }
-
-    private static String parameters(Map<String, String> parameters) {
-        try {
-            return io.stratoflow.datastore.Json.METADATA.writeValueAsString(parameters);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -14,17 +14,16 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stratoflow.datastore.Json;
-import io.stratoflow.engine.Action;
 import io.stratoflow.engine.Decision;
 import io.stratoflow.engine.Observation;
 import io.stratoflow.engine.RunEngine;
-import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.StepPolicy;
 import io.stratoflow.graph.FlowGraph;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.RunStatus;
+import io.stratoflow.operator.datastore.RunDatastores;
 import io.stratoflow.operator.flow.FlowGraphs;
 import io.stratoflow.operator.pods.PrunedPodStore;
 import io.stratoflow.operator.pods.TaskPodCache;
@@ -64,6 +63,12 @@ public class RunReconciler implements Reconciler<Run> {
     @Inject
     TaskPodCache taskPodCache;
 
+    @Inject
+    RunActions runActions;
+
+    @Inject
+    RunDatastores datastores;
+
     private final ReconcilePacer pacer = new ReconcilePacer();
 
     @Override
@@ -100,7 +105,7 @@ public class RunReconciler implements Reconciler<Run> {
         // The pool cache is read once per reconcile: every step below sees the same pools.
         List<ComputePool> pools = pools(context);
         if (status.pinnedFlow == null) {
-            RunStarter.Start start = RunStarter.check(client, run, pools);
+            RunStarter.Start start = RunStarter.check(client, run, pools, datastores);
             if (start.flow() == null) {
                 return refuse(run, status, start, generation, now, client, before, context);
             }
@@ -129,17 +134,7 @@ public class RunReconciler implements Reconciler<Run> {
             observations.add(new Observation.StopRequested("Stopped: spec.stop is true"));
         }
         Decision decision = engine.decide(state, observations, now.toEpochMilli());
-        for (Action action : decision.actions()) {
-            if (action instanceof Action.KillTask kill) {
-                taskPods.delete(client, run, kill.task(), kill.attempt());
-            } else if (action instanceof Action.FinishRun finish) {
-                if (finish.phase() == RunPhase.SUCCEEDED) {
-                    RunEvents.normal(client, run, "Succeeded", "Every task of the run succeeded");
-                } else {
-                    RunEvents.warning(client, run, RunStatusBuilder.phaseName(finish.phase()), String.valueOf(finish.message()));
-                }
-            }
-        }
+        runActions.carryOut(client, run, status.pinnedFlow, decision.actions());
         for (Observation observation : observed.observations()) {
             if (observation instanceof Observation.TaskFailed failed) {
                 RunEvents.warning(client, run, "TaskFailed", "Task " + failed.task() + " attempt " + failed.attempt() + ": " + failed.reason());
@@ -256,20 +251,30 @@ public class RunReconciler implements Reconciler<Run> {
         return source.list().toList();
     }
 
+    /** A condition (and an Event when it turns true) for task Pods that wait on something that will not change by itself. */
+    private static void describe(RunStatus status, List<TaskObserver.Unschedulable> waiting, String type, String what, String okReason,
+                                 String okMessage, long generation, Instant now, KubernetesClient client, Run run) {
+        if (!waiting.isEmpty()) {
+            TaskObserver.Unschedulable first = waiting.get(0);
+            String message = waiting.size() + " task(s) " + what + "; task " + first.task() + " (Pod " + first.pod() + "): " + first.message();
+            boolean isNew = Conditions.find(status.conditions, type).map(c -> !"True".equals(c.getStatus())).orElse(true);
+            Conditions.set(status.conditions, type, true, type, message, generation, now);
+            if (isNew) {
+                RunEvents.warning(client, run, type, message);
+            }
+        } else if (Conditions.find(status.conditions, type).isPresent()) {
+            Conditions.set(status.conditions, type, false, okReason, okMessage, generation, now);
+        }
+    }
+
     private void describeWaiting(RunStatus status, List<TaskObserver.Unschedulable> unschedulable, TaskPods.Created created,
                                  long generation, Instant now, KubernetesClient client, Run run) {
-        if (!unschedulable.isEmpty()) {
-            TaskObserver.Unschedulable first = unschedulable.get(0);
-            String message = unschedulable.size() + " task(s) cannot be scheduled; task " + first.task() + " (Pod " + first.pod() + "): "
-                    + first.message();
-            boolean isNew = Conditions.find(status.conditions, "Unschedulable").map(c -> !"True".equals(c.getStatus())).orElse(true);
-            Conditions.set(status.conditions, "Unschedulable", true, "Unschedulable", message, generation, now);
-            if (isNew) {
-                RunEvents.warning(client, run, "Unschedulable", message);
-            }
-        } else if (Conditions.find(status.conditions, "Unschedulable").isPresent()) {
-            Conditions.set(status.conditions, "Unschedulable", false, "Scheduled", "every task Pod could be scheduled", generation, now);
-        }
+        List<TaskObserver.Unschedulable> notPlaced = unschedulable.stream().filter(u -> !u.cannotStart()).toList();
+        List<TaskObserver.Unschedulable> notStarted = unschedulable.stream().filter(TaskObserver.Unschedulable::cannotStart).toList();
+        describe(status, notPlaced, "Unschedulable", "cannot be scheduled", "Scheduled", "every task Pod could be scheduled",
+                generation, now, client, run);
+        describe(status, notStarted, "ContainersNotStarting", "cannot start their container", "ContainersStarting",
+                "every task Pod's container could start", generation, now, client, run);
         if (created.creationError() != null) {
             boolean isNew = Conditions.find(status.conditions, "PodsCreated").map(c -> !c.getMessage().equals(created.creationError())).orElse(true);
             Conditions.set(status.conditions, "PodsCreated", false, "PodCreationFailed", created.creationError(), generation, now);

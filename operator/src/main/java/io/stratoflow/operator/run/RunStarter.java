@@ -6,6 +6,8 @@ import io.stratoflow.model.Flow;
 import io.stratoflow.model.FlowResourceSpec;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.StepSpec;
+import io.stratoflow.operator.datastore.RunDatastores;
+import io.stratoflow.operator.flow.FlowGraphs;
 import io.stratoflow.operator.flow.FlowReconciler;
 import io.stratoflow.operator.pods.TaskResources;
 import io.stratoflow.operator.pools.PoolDirectory;
@@ -30,7 +32,7 @@ final class RunStarter {
     private RunStarter() {
     }
 
-    static Start check(KubernetesClient client, Run run, Collection<ComputePool> pools) {
+    static Start check(KubernetesClient client, Run run, Collection<ComputePool> pools, RunDatastores datastores) {
         String namespace = run.getMetadata().getNamespace();
         var ref = run.getSpec().flowRef;
         if (ref.namespace != null && !ref.namespace.isBlank() && !ref.namespace.equals(namespace)) {
@@ -46,6 +48,16 @@ final class RunStarter {
         if (!problems.isEmpty()) {
             return Start.refused("InvalidFlow", "Flow " + ref.name + " is not valid: " + problems.get(0)
                     + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems; see the Flow's Valid condition)" : ""));
+        }
+        if (FlowGraphs.hasTaskRunnerSteps(flow.getSpec())) {
+            if (flow.getSpec().runner == null || flow.getSpec().runner.flowClass == null || flow.getSpec().runner.flowClass.isBlank()) {
+                return Start.refused("InvalidFlow", "Flow " + ref.name + " has steps without a container, which run through the SDK's task "
+                        + "runner, but names no spec.runner.flowClass; export the Flow from its Java class, or give each step a container.");
+            }
+            if (datastores.locationOf(flow.getSpec()).isEmpty()) {
+                return Start.refused("NoDatastore", "Flow " + ref.name + " runs Java steps, whose tasks share artifacts through a datastore, "
+                        + "but neither the Flow (spec.runner.datastore) nor the operator (chart value datastore.root) names one.");
+            }
         }
         PoolDirectory directory = new PoolDirectory(pools);
         for (StepSpec step : flow.getSpec().steps) {

@@ -1,16 +1,16 @@
 package io.stratoflow.operator.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.stratoflow.datastore.Json;
 import io.stratoflow.engine.ActiveTask;
 import io.stratoflow.engine.Observation;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.TaskKey;
 import io.stratoflow.operator.pods.TaskPodNames;
+import io.stratoflow.task.TaskReport;
+import io.stratoflow.task.TaskSpecCodec;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +26,16 @@ import java.util.Optional;
  */
 final class TaskObserver {
 
-    /** A Pod the scheduler reports as unschedulable, and for how long. */
-    record Unschedulable(TaskKey task, int attempt, String pod, String message, Duration since) {
+    /**
+     * A Pod that does not start, and for how long: the scheduler cannot place it, or (when {@code cannotStart}) its
+     * node cannot start its container (an image that cannot be pulled, a missing Secret).
+     */
+    record Unschedulable(TaskKey task, int attempt, String pod, String message, Duration since, boolean cannotStart) {
     }
+
+    /** Waiting reasons of a container that will not start without a change (a kubelet keeps retrying them). */
+    private static final java.util.Set<String> CANNOT_START = java.util.Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+            "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError");
 
     record Observed(List<Observation> observations, List<Unschedulable> unschedulable, List<ActiveTask> withoutPod) {
     }
@@ -52,8 +59,15 @@ final class TaskObserver {
             } else if ("Failed".equals(phase)) {
                 observations.add(new Observation.TaskFailed(active.task(), active.attempt(), failureReason(pod)));
             } else {
-                unschedulable(pod, now).ifPresent(u -> unschedulable.add(new Unschedulable(active.task(), active.attempt(),
-                        pod.getMetadata().getName(), u.getMessage(), since(u, pod, now))));
+                Optional<PodCondition> notScheduled = unschedulable(pod, now);
+                if (notScheduled.isPresent()) {
+                    unschedulable.add(new Unschedulable(active.task(), active.attempt(), pod.getMetadata().getName(),
+                            notScheduled.get().getMessage(), since(notScheduled.get(), pod, now), false));
+                } else {
+                    waitingForever(pod).ifPresent(waiting -> unschedulable.add(new Unschedulable(active.task(), active.attempt(),
+                            pod.getMetadata().getName(), "its container cannot start: " + waiting.getReason()
+                            + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage()), age(pod, now), true)));
+                }
             }
         }
         return new Observed(observations, unschedulable, withoutPod);
@@ -68,6 +82,20 @@ final class TaskObserver {
                 .findFirst();
     }
 
+    private static Optional<io.fabric8.kubernetes.api.model.ContainerStateWaiting> waitingForever(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream().map(ContainerStatus::getState)
+                .filter(s -> s != null && s.getWaiting() != null && CANNOT_START.contains(s.getWaiting().getReason()))
+                .map(s -> s.getWaiting()).findFirst();
+    }
+
+    private static Duration age(Pod pod, Instant now) {
+        String created = pod.getMetadata().getCreationTimestamp();
+        return created == null ? Duration.ZERO : Duration.between(Instant.parse(created), now);
+    }
+
     private static Duration since(PodCondition condition, Pod pod, Instant now) {
         String from = condition.getLastTransitionTime() != null ? condition.getLastTransitionTime() : pod.getMetadata().getCreationTimestamp();
         if (from == null) {
@@ -76,16 +104,10 @@ final class TaskObserver {
         return Duration.between(Instant.parse(from), now);
     }
 
-    /** A foreach task reports {"splits": N} in its termination message. */
+    /** A foreach task reports its split count in its termination message (the task runner's report, or a plain container's JSON). */
     static Integer splits(Pod pod) {
-        return terminated(pod).map(ContainerStateTerminated::getMessage).filter(m -> m != null && m.trim().startsWith("{")).map(m -> {
-            try {
-                JsonNode node = Json.METADATA.readTree(m);
-                return node.has("splits") ? node.get("splits").asInt() : null;
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        }).orElse(null);
+        return terminated(pod).map(ContainerStateTerminated::getMessage).map(TaskSpecCodec::decodeReport)
+                .map(TaskReport::splits).orElse(null);
     }
 
     static String failureReason(Pod pod) {
@@ -93,9 +115,21 @@ final class TaskObserver {
         StringBuilder reason = new StringBuilder();
         if (terminated.isPresent()) {
             ContainerStateTerminated t = terminated.get();
-            reason.append(t.getReason() == null ? "Error" : t.getReason()).append(" (exit code ").append(t.getExitCode()).append(')');
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                reason.append(": ").append(lastLines(t.getMessage(), 5));
+            TaskReport report = TaskSpecCodec.decodeReport(t.getMessage());
+            if (report != null && report.failed()) {
+                reason.append(report.exceptionType());
+                if (report.message() != null && !report.message().isBlank()) {
+                    reason.append(": ").append(report.message());
+                }
+            } else {
+                reason.append(t.getReason() == null ? "Error" : t.getReason()).append(" (exit code ").append(t.getExitCode()).append(')');
+                if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                    reason.append(": ").append(lastLines(t.getMessage(), 5));
+                }
+            }
+            if ("OOMKilled".equals(t.getReason()) || report != null && report.ranOutOfMemory()) {
+                reason.append(". The task ran out of memory: raise the step's @Resources(memory) (or the Flow's "
+                        + "resources.memory), or --with kubernetes:memory=… for every step");
             }
         } else {
             reason.append(pod.getStatus().getReason() == null ? "Failed" : pod.getStatus().getReason());

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.engine.ActiveTask;
 import io.stratoflow.engine.Observation;
 import io.stratoflow.engine.RunEngine;
@@ -16,6 +17,7 @@ import io.stratoflow.model.FlowResourceSpec;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.StepSpec;
 import io.stratoflow.operator.config.OperatorSettings;
+import io.stratoflow.operator.datastore.RunDatastores;
 import io.stratoflow.operator.flow.FlowGraphs;
 import io.stratoflow.operator.pods.PodCreationLimiter;
 import io.stratoflow.operator.pods.TaskPodBuilder;
@@ -70,6 +72,9 @@ public class TaskPods {
     @Inject
     PoolQueue poolQueue;
 
+    @Inject
+    RunDatastores datastores;
+
     private PodCreationLimiter limiter;
     private TaskPodBuilder builder;
     private ExecutorService creators;
@@ -81,6 +86,7 @@ public class TaskPods {
 
     Created ensurePods(KubernetesClient client, Run run, FlowResourceSpec flow, FlowGraph graph, RunState state, Map<String, Pod> pods,
                        List<ComputePool> pools, Context<Run> context) {
+        DatastoreLocation datastore = datastores.locationOf(flow).orElse(null);
         PoolDirectory directory = new PoolDirectory(pools);
         Map<String, PoolUsage> usage = new HashMap<>();
         Map<String, Integer> waiting = new LinkedHashMap<>();
@@ -116,7 +122,8 @@ public class TaskPods {
                 }
                 used.add(resources);
             }
-            toCreate.add(builder.build(run, flow, step, active.task(), active.attempt(), inputs.inputsOf(state, active.task()), resources, pool));
+            toCreate.add(builder.build(run, flow, step, active.task(), active.attempt(), inputs.inputsOf(state, active.task()), resources, pool,
+                    datastore));
         }
         List<Future<Boolean>> creations = new ArrayList<>();
         for (Pod pod : toCreate) {
@@ -160,12 +167,13 @@ public class TaskPods {
             }
             StepSpec step = FlowGraphs.step(flow, pending.task().step());
             ComputePool pool = directory.resolve(step, TaskResources.of(step, run.getSpec().overrides), run.getMetadata().getNamespace()).pool();
-            if (pool != null && pool.getSpec().scalable) {
+            if (pool != null && pool.getSpec().scalable && !pending.cannotStart()) {
                 continue;
             }
             delete(client, run, pending.task(), pending.attempt());
-            failures.add(new Observation.TaskFailed(pending.task(), pending.attempt(), "Pod " + pending.pod() + " could not be scheduled for "
-                    + pending.since().toSeconds() + " s: " + pending.message()));
+            failures.add(new Observation.TaskFailed(pending.task(), pending.attempt(), "Pod " + pending.pod()
+                    + (pending.cannotStart() ? " did not start for " : " could not be scheduled for ") + pending.since().toSeconds()
+                    + " s: " + pending.message()));
         }
         return failures;
     }
@@ -221,6 +229,7 @@ public class TaskPods {
             return thread;
         });
         limiter = new PodCreationLimiter(settings.podCreatesPerSecond());
-        builder = new TaskPodBuilder(new TaskPodDefaults(settings.defaultImage(), settings.taskServiceAccount().orElse(null)));
+        builder = new TaskPodBuilder(new TaskPodDefaults(settings.defaultImage(), settings.taskServiceAccount().orElse(null),
+                datastores.credentialsSecret().orElse(null)));
     }
 }

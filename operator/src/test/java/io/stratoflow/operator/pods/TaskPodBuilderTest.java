@@ -23,6 +23,10 @@ import io.stratoflow.model.StepSpec;
 import io.stratoflow.model.TaskRunnerSpec;
 import org.junit.jupiter.api.Test;
 
+import io.stratoflow.datastore.DatastoreLocation;
+import io.stratoflow.task.TaskSpec;
+import io.stratoflow.task.TaskSpecCodec;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Pod of a task attempt as a pure function of run, step, task and pool; no cluster involved. */
 class TaskPodBuilderTest {
 
-    final TaskPodBuilder builder = new TaskPodBuilder(new TaskPodDefaults("stratoflow/task-runner:test", "stratoflow-task"));
+    final TaskPodBuilder builder = new TaskPodBuilder(new TaskPodDefaults("stratoflow/task-runner:test", "stratoflow-task", "datastore-credentials"));
+
+    static final DatastoreLocation DATASTORE = new DatastoreLocation("s3://bucket/stratoflow", "http://s3.local:9000", null, true);
 
     static Run run() {
         Run run = new Run();
@@ -49,6 +55,8 @@ class TaskPodBuilderTest {
         flow.runner = new TaskRunnerSpec();
         flow.runner.image = "registry.example/train:1";
         flow.runner.flowClass = "com.example.TrainFlow";
+        flow.runner.flowName = "TrainFlow";
+        flow.runner.codePackage = "pkg-1";
         flow.runner.datastore = "s3://bucket/stratoflow";
         return flow;
     }
@@ -85,7 +93,7 @@ class TaskPodBuilderTest {
         StepSpec step = gpuStep();
         TaskKey task = new TaskKey("train_model", IndexPath.of(7));
         Pod pod = builder.build(run(), flow(), step, task, 2, new TaskInputs.Parents(List.of(TaskKey.root("start"))),
-                TaskResources.of(step, null), gpuPool());
+                TaskResources.of(step, null), gpuPool(), DATASTORE);
 
         assertThat(pod.getMetadata().getName()).isEqualTo("train-run-train-model-7-2").isEqualTo(TaskPodNames.podName("train-run", task, 2));
         assertThat(pod.getMetadata().getNamespace()).isEqualTo("ml");
@@ -116,21 +124,38 @@ class TaskPodBuilderTest {
 
         Container container = pod.getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("registry.example/train:1");
-        assertThat(container.getCommand()).isEqualTo(TaskPodBuilder.SDK_COMMAND);
+        assertThat(container.getCommand()).isEqualTo(TaskPodBuilder.TASK_RUNNER_COMMAND);
         Map<String, Quantity> amounts = Map.of("cpu", new Quantity("2"), "memory", new Quantity("16000M"),
                 "nvidia.com/gpu", new Quantity("1"), "ephemeral-storage", new Quantity("10Gi"));
         assertThat(container.getResources().getRequests()).isEqualTo(amounts);
         assertThat(container.getResources().getLimits()).isEqualTo(amounts);
         assertThat(container.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
         assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(env(container)).containsOnlyKeys(TaskSpecCodec.ENVIRONMENT_VARIABLE);
+        TaskSpec spec = TaskSpecCodec.decode(env(container).get(TaskSpecCodec.ENVIRONMENT_VARIABLE));
+        assertThat(spec).isEqualTo(new TaskSpec("TrainFlow", "com.example.TrainFlow", "train-run", "train_model", "7", 2,
+                List.of(new TaskSpec.TaskRef("start", "0")), null, Map.of("alpha", "0.5"), DATASTORE, "pkg-1"));
+        assertThat(container.getEnvFrom()).singleElement()
+                .satisfies(from -> assertThat(from.getSecretRef().getName()).isEqualTo("datastore-credentials"));
+    }
+
+    @Test
+    void aPlainContainerGetsTheTaskAsSimpleVariablesAndNoCredentials() {
+        StepSpec step = gpuStep();
+        step.container = new ContainerSpec();
+        step.container.image = "busybox:1.36";
+        step.container.command = List.of("sh", "-c", "echo $STRATOFLOW_FOREACH_INDEX");
+        Pod pod = builder.build(run(), flow(), step, new TaskKey("train_model", IndexPath.of(7)), 2,
+                new TaskInputs.Parents(List.of(TaskKey.root("start"))), TaskResources.of(step, null), gpuPool(), DATASTORE);
+        Container container = pod.getSpec().getContainers().get(0);
         assertThat(env(container)).containsEntry("STRATOFLOW_STEP", "train_model")
                 .containsEntry("STRATOFLOW_TASK_ID", "7")
                 .containsEntry("STRATOFLOW_ATTEMPT", "2")
                 .containsEntry("STRATOFLOW_FOREACH_INDEX", "7")
-                .containsEntry("STRATOFLOW_FLOW_CLASS", "com.example.TrainFlow")
-                .containsEntry("STRATOFLOW_DATASTORE", "s3://bucket/stratoflow")
-                .containsEntry("STRATOFLOW_PARAMETERS", "{\"alpha\":\"0.5\"}")
-                .containsEntry("STRATOFLOW_INPUTS", "{\"parents\":\"start/0\"}");
+                .containsEntry("STRATOFLOW_RUN", "train-run")
+                .containsEntry("STRATOFLOW_INPUTS", "{\"parents\":\"start/0\"}")
+                .doesNotContainKey(TaskSpecCodec.ENVIRONMENT_VARIABLE);
+        assertThat(container.getEnvFrom()).isEmpty();
     }
 
     @Test
@@ -138,14 +163,13 @@ class TaskPodBuilderTest {
         StepSpec step = new StepSpec();
         step.name = "start";
         step.next = List.of("end");
-        Pod pod = builder.build(run(), new FlowResourceSpec(), step, TaskKey.root("start"), 0, new TaskInputs.None(),
-                TaskResources.of(step, null), null);
+        Pod pod = builder.build(run(), flow(), step, TaskKey.root("start"), 0, new TaskInputs.None(),
+                TaskResources.of(step, null), null, DATASTORE);
         assertThat(pod.getSpec().getNodeSelector()).isNullOrEmpty();
         assertThat(pod.getSpec().getTolerations()).isEmpty();
         assertThat(pod.getSpec().getActiveDeadlineSeconds()).isNull();
         assertThat(pod.getMetadata().getLabels()).doesNotContainKey(TaskPodNames.POOL_LABEL);
-        assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("stratoflow/task-runner:test");
-        assertThat(env(pod.getSpec().getContainers().get(0))).doesNotContainKey("STRATOFLOW_FOREACH_INDEX");
+        assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example/train:1");
     }
 
     @Test
@@ -158,7 +182,8 @@ class TaskPodBuilderTest {
         step.container.command = List.of("sh", "-c");
         step.container.args = List.of("echo '{\"splits\": 3}' > /dev/termination-log");
         step.container.env = List.of(new EnvVar("MODE", "fast", null));
-        Pod pod = builder.build(run(), flow(), step, TaskKey.root("start"), 0, new TaskInputs.None(), TaskResources.of(step, null), null);
+        Pod pod = builder.build(run(), flow(), step, TaskKey.root("start"), 0, new TaskInputs.None(), TaskResources.of(step, null), null,
+                null);
         Container container = pod.getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("busybox:1.36");
         assertThat(container.getCommand()).containsExactly("sh", "-c");
@@ -173,9 +198,10 @@ class TaskPodBuilderTest {
         step.join = true;
         step.next = List.of("end");
         Pod pod = builder.build(run(), flow(), step, TaskKey.root("join"), 0,
-                new TaskInputs.ForeachBranches("train", IndexPath.ROOT, 10_000), TaskResources.of(step, null), null);
-        assertThat(env(pod.getSpec().getContainers().get(0)).get("STRATOFLOW_INPUTS"))
-                .isEqualTo("{\"branches\":{\"step\":\"train\",\"prefix\":\"\",\"count\":10000}}");
+                new TaskInputs.ForeachBranches("train", IndexPath.ROOT, 10_000), TaskResources.of(step, null), null, DATASTORE);
+        String encoded = env(pod.getSpec().getContainers().get(0)).get(TaskSpecCodec.ENVIRONMENT_VARIABLE);
+        assertThat(encoded).hasSizeLessThan(600);
+        assertThat(TaskSpecCodec.decode(encoded).branches()).isEqualTo(new TaskSpec.Branches("train", "", 10_000));
     }
 
     @Test

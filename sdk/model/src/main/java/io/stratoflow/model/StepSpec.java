@@ -51,4 +51,8 @@ public class StepSpec {
 
     @JsonPropertyDescription("Let the run go on when the step fails after its retries (@Catch).")
     public boolean catchFailure;
+
+    @JsonPropertyDescription("With catchFailure: the artifact that receives the failure (@Catch(var)); empty for none.")
+    @Pattern("^[A-Za-z_][A-Za-z0-9_]*$")
+    public String catchVar;
 }

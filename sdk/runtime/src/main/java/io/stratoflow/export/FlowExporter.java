@@ -42,6 +42,7 @@ public final class FlowExporter {
         spec.runner = new TaskRunnerSpec();
         spec.runner.image = image;
         spec.runner.flowClass = definition.type().getName();
+        spec.runner.flowName = definition.name();
         spec.runner.datastore = datastore;
         for (ParameterDefinition parameter : definition.parameters()) {
             ParameterSpec p = new ParameterSpec();
@@ -96,6 +97,7 @@ public final class FlowExporter {
             step.timeoutSeconds = definition.timeoutMillis() / 1000;
         }
         step.catchFailure = definition.catchVar() != null;
+        step.catchVar = definition.catchVar() == null || definition.catchVar().isEmpty() ? null : definition.catchVar();
         return step;
     }
 

@@ -17,7 +17,8 @@ import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.StepPolicy;
 import io.stratoflow.engine.TaskInputs;
 import io.stratoflow.engine.TaskKey;
-import io.stratoflow.task.runner.TaskRequest;
+import io.stratoflow.task.TaskSpec;
+import io.stratoflow.task.actions.TaskRecords;
 import io.stratoflow.task.runner.TaskResult;
 
 import java.io.IOException;
@@ -134,6 +135,7 @@ public final class LocalRuntime {
     private RunOutcome execute(FlowDefinition flow, RunRecord run, RunEngine engine, RunState state, WorkerPool pool,
                                String originRunId) {
         progress.started(flow.name(), run.runId());
+        TaskRecords records = new TaskRecords(datastore, flow.name(), run.runId());
         Map<TaskKey, TaskFailure> failures = new HashMap<>();
         Map<TaskKey, Long> startedAt = new HashMap<>();
         TaskKey[] lastFailed = new TaskKey[1];
@@ -149,16 +151,18 @@ public final class LocalRuntime {
                         pool.submit(request(flow, run, start), flow.step(start.task().step()).timeoutMillis(),
                                 (request, result) -> observations.add(observe(start, result, failures)));
                     } else if (action instanceof Action.CloneTask clone) {
-                        cloneTask(flow.name(), originRunId, run.runId(), clone.task());
+                        records.cloneTask(originRunId, clone.task());
                     } else if (action instanceof Action.KillTask kill) {
                         pool.kill(kill.task().step(), kill.task().taskId(), kill.attempt());
                         recordIfMissing(run, kill.task(), kill.attempt(), new TaskFailure(kill.task().step(), "killed", kill.reason(), ""),
                                 startedAt.get(kill.task()));
                     } else if (action instanceof Action.RecordCaughtFailure caught) {
-                        recordCaught(flow, run, caught, failures.get(caught.task()));
+                        records.recordCaughtFailure(caught, flow.step(caught.task().step()).catchVar(), failures.get(caught.task()));
                     } else if (action instanceof Action.FinishRun finish) {
                         phase = finish.phase();
                         message = finish.message();
+                    } else {
+                        throw new IllegalStateException("The local runtime does not carry out " + action);
                     }
                 }
                 progress.progress(state);
@@ -245,53 +249,8 @@ public final class LocalRuntime {
         return new Observation.TaskFailed(start.task(), start.attempt(), result.reason());
     }
 
-    private TaskRequest request(FlowDefinition flow, RunRecord run, Action.StartTask start) {
-        List<TaskRequest.TaskRef> parents = List.of();
-        TaskRequest.Branches branches = null;
-        if (start.inputs() instanceof TaskInputs.Parents p) {
-            parents = p.tasks().stream().map(t -> new TaskRequest.TaskRef(t.step(), t.taskId())).toList();
-        } else if (start.inputs() instanceof TaskInputs.ForeachBranches b) {
-            branches = new TaskRequest.Branches(b.step(), b.prefix().toString(), b.count());
-        }
-        return new TaskRequest(flow.type().getName(), datastore.root().toString(), flow.name(), run.runId(), start.task().step(),
-                start.task().taskId(), start.attempt(), parents, branches);
-    }
-
-    private void cloneTask(String flow, String originRunId, String runId, TaskKey task) {
-        Path from = datastore.runs().taskDir(flow, originRunId, task.step(), task.taskId());
-        Path to = datastore.runs().taskDir(flow, runId, task.step(), task.taskId());
-        try {
-            Files.createDirectories(to);
-            try (Stream<Path> files = Files.list(from)) {
-                for (Path file : files.toList()) {
-                    if (file.toString().endsWith(".log")) {
-                        Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot clone task " + task + " from run " + originRunId + ": " + e.getMessage(), e);
-        }
-        TaskRecord origin = datastore.runs().readTask(flow, originRunId, task.step(), task.taskId()).orElseThrow();
-        datastore.runs().writeTask(flow, runId, new TaskRecord(origin.step(), origin.taskId(), origin.attempt(), TaskRecord.CLONED,
-                origin.artifacts(), origin.splits(), origin.failure(), origin.startedAtMillis(), origin.finishedAtMillis(), origin.foreachInput()));
-    }
-
-    /** A failure let through by {@code @Catch}: the task keeps its parent's artifacts plus the failure. */
-    private void recordCaught(FlowDefinition flow, RunRecord run, Action.RecordCaughtFailure caught, TaskFailure failure) {
-        StepDefinition step = flow.step(caught.task().step());
-        TaskFailure kept = failure != null ? failure : new TaskFailure(step.name(), "unknown", caught.error(), "");
-        Map<String, ArtifactRef> artifacts = new LinkedHashMap<>();
-        if (caught.inputs() instanceof TaskInputs.Parents parents && parents.tasks().size() == 1) {
-            TaskKey parent = parents.tasks().get(0);
-            datastore.runs().readTask(run.flow(), run.runId(), parent.step(), parent.taskId())
-                    .ifPresent(record -> artifacts.putAll(record.artifacts()));
-        }
-        if (!step.catchVar().isEmpty()) {
-            artifacts.put(step.catchVar(), datastore.artifacts().write(step.catchVar(), TaskFailure.class, kept));
-        }
-        long now = System.currentTimeMillis();
-        datastore.runs().writeTask(run.flow(), run.runId(), new TaskRecord(step.name(), caught.task().taskId(), caught.attempt(),
-                TaskRecord.CAUGHT, artifacts, null, kept, now, now, null));
+    private TaskSpec request(FlowDefinition flow, RunRecord run, Action.StartTask start) {
+        return TaskSpec.of(flow.name(), flow.type().getName(), run.runId(), start.task(), start.attempt(), start.inputs(), Map.of(),
+                datastore.location(), null);
     }
 }

@@ -2,7 +2,8 @@ package io.stratoflow.runtime;
 
 import io.stratoflow.datastore.Json;
 import io.stratoflow.task.runner.TaskExecutor;
-import io.stratoflow.task.runner.TaskRequest;
+import io.stratoflow.task.TaskSpec;
+import io.stratoflow.task.TaskSpecCodec;
 import io.stratoflow.task.runner.TaskResult;
 import io.stratoflow.runtime.worker.WorkerMain;
 
@@ -33,7 +34,7 @@ import java.util.function.BiConsumer;
 final class WorkerPool implements AutoCloseable {
 
     /** @param timeoutMillis how long the task may run once a worker starts it; 0 for no limit */
-    private record Pending(TaskRequest request, long timeoutMillis, BiConsumer<TaskRequest, TaskResult> onDone) {
+    private record Pending(TaskSpec request, long timeoutMillis, BiConsumer<TaskSpec, TaskResult> onDone) {
     }
 
     private final WorkerLauncher launcher;
@@ -97,7 +98,7 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    synchronized void submit(TaskRequest request, long timeoutMillis, BiConsumer<TaskRequest, TaskResult> onDone) {
+    synchronized void submit(TaskSpec request, long timeoutMillis, BiConsumer<TaskSpec, TaskResult> onDone) {
         queue.addLast(new Pending(request, timeoutMillis, onDone));
         dispatch();
     }
@@ -112,7 +113,7 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private static boolean matches(TaskRequest request, String step, String taskId, int attempt) {
+    private static boolean matches(TaskSpec request, String step, String taskId, int attempt) {
         return request.step().equals(step) && request.taskId().equals(taskId) && request.attempt() == attempt;
     }
 
@@ -277,7 +278,7 @@ final class WorkerPool implements AutoCloseable {
             taskStartedNanos = System.nanoTime();
             current = task;
             try {
-                input.write(Json.METADATA.writeValueAsString(task.request()));
+                input.write(TaskSpecCodec.encode(task.request()));
                 input.newLine();
                 input.flush();
             } catch (IOException e) {

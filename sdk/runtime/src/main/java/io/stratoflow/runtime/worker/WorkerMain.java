@@ -1,7 +1,8 @@
 package io.stratoflow.runtime.worker;
 
 import io.stratoflow.task.runner.TaskExecutor;
-import io.stratoflow.task.runner.TaskRequest;
+import io.stratoflow.task.TaskSpec;
+import io.stratoflow.task.TaskSpecCodec;
 import io.stratoflow.task.runner.TaskResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratoflow.datastore.Json;
@@ -52,7 +53,7 @@ public final class WorkerMain {
             if (line.isBlank()) {
                 continue;
             }
-            TaskRequest request = json.readValue(line, TaskRequest.class);
+            TaskSpec request = TaskSpecCodec.decode(line);
             TaskResult result;
             try (TaskLogs logs = TaskLogs.open(request)) {
                 System.setOut(logs.out());
@@ -87,8 +88,8 @@ public final class WorkerMain {
     /** A task's stdout and stderr files. */
     record TaskLogs(PrintStream out, PrintStream err) implements AutoCloseable {
 
-        static TaskLogs open(TaskRequest request) throws IOException {
-            LocalRunStore runs = new LocalRunStore(Path.of(request.datastore()));
+        static TaskLogs open(TaskSpec request) throws IOException {
+            LocalRunStore runs = new LocalRunStore(Path.of(request.datastore().root()));
             return new TaskLogs(stream(runs.logFile(request.flow(), request.runId(), request.step(), request.taskId(), request.attempt(), "stdout")),
                     stream(runs.logFile(request.flow(), request.runId(), request.step(), request.taskId(), request.attempt(), "stderr")));
         }

@@ -1,6 +1,7 @@
 package io.stratoflow.runtime.worker;
 
-import io.stratoflow.task.runner.TaskRequest;
+import io.stratoflow.task.TaskSpec;
+import io.stratoflow.task.TaskSpecCodec;
 import io.stratoflow.task.runner.TaskResult;
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.datastore.ArtifactRef;
@@ -49,9 +50,9 @@ final class WorkerWarmUp {
             TaskRecord record = new TaskRecord("warm-up", "0", 0, TaskRecord.SUCCEEDED, artifacts, null, null, 0, 0, null);
             datastore.runs().writeTask("warm-up", "0", record);
             datastore.runs().readTask("warm-up", "0", "warm-up", "0");
-            TaskRequest request = new TaskRequest(flowClassName, scratch.toString(), "warm-up", "0", "warm-up", "0", 0,
-                    List.of(new TaskRequest.TaskRef("warm-up", "0")), null);
-            Json.METADATA.readValue(Json.METADATA.writeValueAsString(request), TaskRequest.class);
+            TaskSpec request = new TaskSpec("warm-up", flowClassName, "0", "warm-up", "0", 0,
+                    List.of(new TaskSpec.TaskRef("warm-up", "0")), null, Map.of(), datastore.location(), null);
+            TaskSpecCodec.decode(TaskSpecCodec.encode(request));
             Json.METADATA.writeValueAsString(TaskResult.success(null));
         } catch (Exception | LinkageError e) {
             // The first real task meets the same problem and reports it.

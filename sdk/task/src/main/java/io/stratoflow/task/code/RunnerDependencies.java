@@ -48,16 +48,23 @@ public final class RunnerDependencies {
     }
 
     /**
-     * The list this module was built with; empty when the resource is missing (classes compiled
-     * by a tool that skipped the Maven build), in which case packages merely carry a few jars
-     * more than they need.
+     * The lists the SDK's modules were built with (the task module's, and the SDK's, whose closure
+     * is what the task-runner image holds), merged; empty when none is found (classes compiled by a
+     * tool that skipped the Maven build), in which case packages merely carry jars they need not.
      */
     public static RunnerDependencies ofTaskRunner() {
-        try (InputStream in = RunnerDependencies.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            return in == null ? new RunnerDependencies(List.of()) : parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        List<Coordinates> all = new ArrayList<>();
+        try {
+            var listings = RunnerDependencies.class.getClassLoader().getResources(RESOURCE);
+            while (listings.hasMoreElements()) {
+                try (InputStream in = listings.nextElement().openStream()) {
+                    all.addAll(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).dependencies);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
+        return new RunnerDependencies(all.stream().distinct().toList());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.stratoflow.task.runner;
 
+import io.stratoflow.task.TaskSpec;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.api.Inputs;
@@ -52,19 +53,19 @@ final class ArtifactLoader {
         }
     }
 
-    List<TaskRecord> parentRecords(TaskRequest request) {
-        List<TaskRequest.TaskRef> refs = new ArrayList<>(request.parents());
+    List<TaskRecord> parentRecords(TaskSpec request) {
+        List<TaskSpec.TaskRef> refs = new ArrayList<>(request.parents());
         if (request.branches() != null) {
             for (int i = 0; i < request.branches().count(); i++) {
                 refs.add(request.branches().branch(i));
             }
         }
         List<TaskRecord> records = new ArrayList<>(refs.size());
-        for (TaskRequest.TaskRef ref : refs) {
+        for (TaskSpec.TaskRef ref : refs) {
             records.add(datastore.runs().readTask(request.flow(), request.runId(), ref.step(), ref.taskId())
                     .filter(TaskRecord::succeeded)
                     .orElseThrow(() -> new IllegalStateException("Task " + ref.step() + "/" + ref.taskId() + " of run " + request.runId()
-                            + " has no successful record in the datastore at " + request.datastore())));
+                            + " has no successful record in the datastore at " + request.datastore().describe())));
         }
         return records;
     }
@@ -86,7 +87,7 @@ final class ArtifactLoader {
      * Where a task sits in its innermost foreach: for the step right after the foreach, the
      * element of the parent's list; for later steps of the branch, the element its parent had.
      */
-    TaskExecutor.ForeachPosition foreachPosition(TaskRequest request, TaskRecord parent, FlowSpec instance) {
+    TaskExecutor.ForeachPosition foreachPosition(TaskSpec request, TaskRecord parent, FlowSpec instance) {
         FlowGraph.StepInfo step = flow.graph().step(request.step());
         if (step.enclosingForeach() == null) {
             return TaskExecutor.ForeachPosition.NONE;
@@ -148,7 +149,7 @@ final class ArtifactLoader {
      * that differ between branches that changed them are an error naming them and the branches,
      * unless excluded or already set by the join itself, which merging never overwrites.
      */
-    void merge(FlowSpec target, List<TaskRecord> joined, Set<String> exclude, TaskRequest join) {
+    void merge(FlowSpec target, List<TaskRecord> joined, Set<String> exclude, TaskSpec join) {
         String joinStep = join.step();
         Map<String, ArtifactRef> inherited = splitRecord(join).map(TaskRecord::artifacts).orElse(Map.of());
         FlowSpec untouched = FlowIntrospector.instantiate(flow.type());
@@ -188,7 +189,7 @@ final class ArtifactLoader {
     }
 
     /** The task of the split (static or foreach) that the join closes: what every branch started from. */
-    private Optional<TaskRecord> splitRecord(TaskRequest join) {
+    private Optional<TaskRecord> splitRecord(TaskSpec join) {
         String split = flow.graph().step(join.step()).joins();
         if (split == null) {
             return Optional.empty();

@@ -1,5 +1,6 @@
 package io.stratoflow.task.runner;
 
+import io.stratoflow.task.TaskSpec;
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.api.Inputs;
 import io.stratoflow.api.TaskContext;
@@ -12,13 +13,13 @@ import java.util.Set;
 /** The {@link TaskContext} of a task running in a worker. */
 final class FlowTaskContext implements TaskContext {
 
-    private final TaskRequest request;
+    private final TaskSpec request;
     private final FlowDefinition flow;
     private final TaskExecutor.ForeachPosition position;
     private final ArtifactLoader loader;
     private final List<TaskRecord> joined;
 
-    FlowTaskContext(TaskRequest request, FlowDefinition flow, TaskExecutor.ForeachPosition position, ArtifactLoader loader,
+    FlowTaskContext(TaskSpec request, FlowDefinition flow, TaskExecutor.ForeachPosition position, ArtifactLoader loader,
                     List<TaskRecord> joined) {
         this.request = request;
         this.flow = flow;

@@ -1,5 +1,6 @@
 package io.stratoflow.task.runner;
 
+import io.stratoflow.task.TaskSpec;
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.api.Inputs;
 import io.stratoflow.api.TaskContext;
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 public final class TaskExecutor {
 
-    private final Map<String, Datastore> datastores = new HashMap<>();
+    private final Map<io.stratoflow.datastore.DatastoreLocation, Datastore> datastores = new HashMap<>();
     private final Map<String, RunRecord> runs = new HashMap<>();
     private final ClassLoader classLoader;
 
@@ -36,13 +37,13 @@ public final class TaskExecutor {
         this.classLoader = classLoader;
     }
 
-    public TaskResult execute(TaskRequest request) {
+    public TaskResult execute(TaskSpec request) {
         long startedAt = System.currentTimeMillis();
-        Datastore datastore = datastores.computeIfAbsent(request.datastore(), root -> new Datastore(java.nio.file.Path.of(root)));
+        Datastore datastore = datastores.computeIfAbsent(request.datastore(), Datastore::open);
         try {
             FlowDefinition flow = FlowIntrospector.inspect(flowClass(request.flowClass()));
             StepDefinition step = flow.step(request.step());
-            RunRecord run = run(datastore, request);
+            RunRecord run = run(datastore, request, flow);
             ArtifactLoader loader = new ArtifactLoader(flow, datastore, run);
             FlowSpec instance = FlowIntrospector.instantiate(flow.type());
             loader.applyParameters(instance);
@@ -74,10 +75,11 @@ public final class TaskExecutor {
         }
     }
 
-    private RunRecord run(Datastore datastore, TaskRequest request) {
+    /** The run's record; the first task of a run whose executor recorded none writes it, with the spec's parameters. */
+    private RunRecord run(Datastore datastore, TaskSpec request, FlowDefinition flow) {
         return runs.computeIfAbsent(request.datastore() + "/" + request.flow() + "/" + request.runId(),
-                key -> datastore.runs().readRun(request.flow(), request.runId()).orElseThrow(() -> new IllegalStateException(
-                        "Run " + request.flow() + "/" + request.runId() + " is missing from the datastore at " + request.datastore())));
+                key -> datastore.runs().readRun(request.flow(), request.runId())
+                        .orElseGet(() -> RunRecords.recordFromParameters(datastore, flow, request)));
     }
 
     @SuppressWarnings("unchecked")
@@ -125,7 +127,7 @@ public final class TaskExecutor {
         }
     }
 
-    private static TaskResult fail(Datastore datastore, TaskRequest request, long startedAt, Throwable error, boolean retireWorker) {
+    private static TaskResult fail(Datastore datastore, TaskSpec request, long startedAt, Throwable error, boolean retireWorker) {
         TaskFailure failure = failureOf(request.step(), error);
         try {
             datastore.runs().writeTask(request.flow(), request.runId(), new TaskRecord(request.step(), request.taskId(),

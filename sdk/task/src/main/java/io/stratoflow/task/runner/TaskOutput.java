@@ -1,0 +1,99 @@
+package io.stratoflow.task.runner;
+
+import io.stratoflow.datastore.Datastore;
+import io.stratoflow.task.TaskSpec;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A step's stdout and stderr while it runs in a container: still written to the container's own
+ * output, and kept in files that become the task's logs in the datastore when the step ends, so
+ * that they outlive the Pod.
+ */
+final class TaskOutput implements AutoCloseable {
+
+    private final Datastore datastore;
+    private final TaskSpec spec;
+    private final PrintStream originalOut = System.out;
+    private final PrintStream originalErr = System.err;
+    private final Path dir;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private TaskOutput(Datastore datastore, TaskSpec spec) throws IOException {
+        this.datastore = datastore;
+        this.spec = spec;
+        this.dir = Files.createTempDirectory("stratoflow-task-logs");
+        this.out = tee(originalOut, dir.resolve("stdout"));
+        this.err = tee(originalErr, dir.resolve("stderr"));
+        System.setOut(out);
+        System.setErr(err);
+    }
+
+    static TaskOutput capture(Datastore datastore, TaskSpec spec) {
+        try {
+            return new TaskOutput(datastore, spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary directory for the task's logs: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+        out.close();
+        err.close();
+        for (String stream : new String[] {"stdout", "stderr"}) {
+            Path file = dir.resolve(stream);
+            try {
+                Path target = datastore.runs().logFile(spec.flow(), spec.runId(), spec.step(), spec.taskId(), spec.attempt(), stream);
+                Files.createDirectories(target.getParent());
+                Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException | RuntimeException e) {
+                originalErr.println("Cannot store the task's " + stream + " in the datastore " + spec.datastore().describe() + ": " + e);
+            }
+        }
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temporary directory left behind in a container that ends now
+        }
+    }
+
+    private static PrintStream tee(PrintStream console, Path file) throws IOException {
+        OutputStream log = new FileOutputStream(file.toFile());
+        return new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                console.write(b);
+                log.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                console.write(b, off, len);
+                log.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                console.flush();
+                log.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                console.flush();
+                log.close();
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+}
