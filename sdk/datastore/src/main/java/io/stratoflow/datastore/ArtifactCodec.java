@@ -32,6 +32,10 @@ public final class ArtifactCodec {
             String hash = store.put(out -> writer.writeValue(out, value));
             return new ArtifactRef(hash, type.toCanonical());
         } catch (IOException | RuntimeException e) {
+            DatastoreException unreachable = storageFailure(e);
+            if (unreachable != null) {
+                throw new DatastoreException("Artifact '" + name + "' cannot be stored: " + unreachable.getMessage(), unreachable);
+            }
             throw new ArtifactSerializationException("Artifact '" + name + "' of type " + type.toCanonical()
                     + " cannot be stored: " + rootMessage(e) + ". Artifacts are stored as JSON by their declared type: use "
                     + "records, collections or classes with a no-argument constructor and properties, or mark the field "
@@ -44,6 +48,10 @@ public final class ArtifactCodec {
         try (InputStream in = store.open(ref.hash())) {
             return Json.ARTIFACTS.readerFor(type).readValue(in);
         } catch (IOException | RuntimeException e) {
+            DatastoreException unreachable = storageFailure(e);
+            if (unreachable != null) {
+                throw new DatastoreException("Artifact '" + name + "' cannot be read: " + unreachable.getMessage(), unreachable);
+            }
             throw new ArtifactSerializationException("Artifact '" + name + "' (stored as " + ref.type() + ") cannot be read as "
                     + type.toCanonical() + ": " + rootMessage(e), e);
         }
@@ -64,6 +72,16 @@ public final class ArtifactCodec {
                     + ", which says nothing about how to read it back. Declare the field with a concrete type "
                     + "(a record, a collection, a class with a no-argument constructor) or mark it transient.", null);
         }
+    }
+
+    /** The storage's own failure (a missing bucket, refused credentials…), however the JSON library wrapped it. */
+    private static DatastoreException storageFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DatastoreException datastore) {
+                return datastore;
+            }
+        }
+        return null;
     }
 
     private static String rootMessage(Throwable e) {

@@ -30,6 +30,14 @@ public record DatastoreLocation(String root, String endpoint, String region, Boo
         return new DatastoreLocation(directory.toAbsolutePath().normalize().toString(), null, null, null);
     }
 
+    /** A root as a user writes it: {@code s3://bucket/prefix}, or a directory (made absolute). */
+    public static DatastoreLocation parse(String root) {
+        if (root.startsWith(S3_SCHEME)) {
+            return new DatastoreLocation(root, null, null, null);
+        }
+        return local(Path.of(root));
+    }
+
     public boolean isS3() {
         return root.startsWith(S3_SCHEME);
     }

@@ -1,18 +1,23 @@
 package io.stratoflow.datastore;
 
+import io.stratoflow.datastore.storage.LocalStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,27 +58,26 @@ class LocalContentStoreTest {
     }
 
     @Test
-    void contentLargerThanTheInMemoryLimitSpillsToDiskAndRoundTrips() throws Exception {
-        LocalContentStore store = new LocalContentStore(root);
+    void contentLargerThanAChunkIsStoredAsChunksAndRoundTrips() throws Exception {
+        StorageContentStore store = new StorageContentStore(new LocalStorage(root), 1 << 20, 3);
         byte[] chunk = new byte[1 << 20];
         new Random(42).nextBytes(chunk);
-        int chunks = 6; // 6 MiB, above the 4 MiB kept in memory
-        boolean[] spilled = new boolean[1];
+        int chunks = 6;
 
         String hash = store.put(out -> {
             for (int i = 0; i < chunks; i++) {
-                out.write(chunk);
+                out.write(chunk, 0, 1000);
+                out.write(chunk, 1000, chunk.length - 1000);
             }
-            spilled[0] = listTree(root.resolve("tmp")).stream().anyMatch(p -> p.getFileName().toString().startsWith("spill"));
         });
 
-        assertThat(spilled[0]).as("content above 4 MiB went to a spill file while it was written").isTrue();
-        assertThat(listTree(root.resolve("tmp"))).as("spill and partial files are cleaned up").isEmpty();
         MessageDigest expected = MessageDigest.getInstance("SHA-256");
         for (int i = 0; i < chunks; i++) {
             expected.update(chunk);
         }
         assertThat(hash).isEqualTo(HexFormat.of().formatHex(expected.digest()));
+        assertThat(objectFiles()).as("one chunk (the same six times, stored once) and the manifest").hasSize(2);
+        assertThat(listTree(root.resolve("tmp"))).as("partial files are cleaned up").isEmpty();
         try (InputStream in = store.open(hash)) {
             byte[] buffer = new byte[chunk.length];
             for (int i = 0; i < chunks; i++) {
@@ -82,6 +86,40 @@ class LocalContentStoreTest {
             }
             assertThat(in.read()).isEqualTo(-1);
         }
+    }
+
+    @Test
+    void incompressibleContentIsStoredRawAndMarkedSo() throws Exception {
+        LocalContentStore store = new LocalContentStore(root);
+        byte[] noise = new byte[1 << 20];
+        new Random(5).nextBytes(noise);
+
+        String hash = store.put(out -> out.write(noise));
+
+        Path file = objectFiles().get(0);
+        assertThat(Files.size(file)).isEqualTo(noise.length + 5L);
+        assertThat(Arrays.copyOf(Files.readAllBytes(file), 5)).isEqualTo(new byte[] {'S', 'F', 'O', 1, 'R'});
+        try (InputStream in = store.open(hash)) {
+            assertThat(in.readAllBytes()).isEqualTo(noise);
+        }
+    }
+
+    @Test
+    void objectsWrittenBeforeTheStorageSeamAreStillRead() throws Exception {
+        byte[] content = "{\"written\":\"by an older Stratoflow\"}".getBytes(StandardCharsets.UTF_8);
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        Path legacy = Files.createDirectories(root.resolve("objects").resolve(hash.substring(0, 2))).resolve(hash.substring(2));
+        try (OutputStream out = new DeflaterOutputStream(Files.newOutputStream(legacy), new Deflater(Deflater.BEST_SPEED))) {
+            out.write(content);
+        }
+
+        LocalContentStore store = new LocalContentStore(root);
+        assertThat(store.contains(hash)).isTrue();
+        try (InputStream in = store.open(hash)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+        assertThat(store.put(out -> out.write(content))).isEqualTo(hash);
+        assertThat(Files.readAllBytes(legacy)[0]).as("an object that exists is not written again").isEqualTo((byte) 0x78);
     }
 
     @Test

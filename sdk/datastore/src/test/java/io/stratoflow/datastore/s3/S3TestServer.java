@@ -1,0 +1,230 @@
+package io.stratoflow.datastore.s3;
+
+import io.stratoflow.datastore.DatastoreLocation;
+import io.stratoflow.datastore.storage.S3Settings;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real S3 server for tests and benchmarks: versitygw with its POSIX backend, on a free
+ * loopback port, storing in a temporary directory, with one bucket created. The binary comes
+ * from {@code dev/build-s3-server.sh} (run here when it is missing, about 80 s on idle cores).
+ *
+ * <p>As a JUnit 5 extension ({@code @ExtendWith(S3TestServer.Extension.class)}), one server is started
+ * for the whole test run and stopped after the last test; {@link #shared()} gives it to the
+ * tests. A benchmark starts its own with {@link #start(Path)} and closes it.
+ */
+public final class S3TestServer implements AutoCloseable {
+
+    public static final String ACCESS_KEY = "stratoflow-test";
+    public static final String SECRET_KEY = "stratoflow-test-secret";
+    public static final String BUCKET = "stratoflow-test";
+
+    private static S3TestServer shared;
+
+    private final Process process;
+    private final Path directory;
+    private final String endpoint;
+    private final Path log;
+
+    private S3TestServer(Process process, Path directory, String endpoint, Path log) {
+        this.process = process;
+        this.directory = directory;
+        this.endpoint = endpoint;
+        this.log = log;
+    }
+
+    /** The server of this test run (the extension must have started it). */
+    public static synchronized S3TestServer shared() {
+        if (shared == null) {
+            shared = start(null);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    private record Stopper(S3TestServer server) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    /** Starts the shared server before the first test class that uses it and stops it after the last test. */
+    public static final class Extension implements BeforeAllCallback {
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            S3TestServer server = shared();
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent(S3TestServer.class, k -> new Stopper(server));
+        }
+    }
+
+    /** Starts a server storing under {@code dataDirectory} (a new temporary directory when null). */
+    public static S3TestServer start(Path dataDirectory) {
+        try {
+            Path binary = binary();
+            Path directory = dataDirectory != null ? Files.createDirectories(dataDirectory) : Files.createTempDirectory("stratoflow-s3-");
+            Path data = Files.createDirectories(directory.resolve("data"));
+            int port = freePort();
+            Path log = directory.resolve("versitygw.log");
+            Process process = new ProcessBuilder(binary.toString(), "--port", "127.0.0.1:" + port, "--access", ACCESS_KEY,
+                    "--secret", SECRET_KEY, "--region", "us-east-1", "--quiet", "posix", data.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            S3TestServer server = new S3TestServer(process, directory, "http://127.0.0.1:" + port, log);
+            server.awaitListening(port);
+            try (S3Client client = server.client()) {
+                client.createBucket(b -> b.bucket(BUCKET));
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public String bucket() {
+        return BUCKET;
+    }
+
+    /** A location in the test bucket, under its own prefix so tests do not see each other's runs. */
+    public DatastoreLocation location(String prefix) {
+        return new DatastoreLocation("s3://" + BUCKET + "/" + prefix, endpoint, "us-east-1", true);
+    }
+
+    /** Default settings with the server's credentials. */
+    public S3Settings settings() {
+        return S3Settings.defaults().withCredentials(credentials());
+    }
+
+    public static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    /** A plain SDK client for the server, configured as STACK.md says S3-compatible servers need. */
+    public S3Client client() {
+        return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).credentialsProvider(credentials())
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
+    }
+
+    /** Where the server keeps a key of the test bucket, to look at what was stored. */
+    public Path fileOf(String key) {
+        return directory.resolve("data").resolve(BUCKET).resolve(key);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException ignored) {
+            // a temporary directory: the system cleans it eventually
+        }
+    }
+
+    private void awaitListening(int port) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("versitygw exited with " + process.exitValue() + ": " + Files.readString(log));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                return;
+            } catch (IOException notYet) {
+                sleep(100);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("versitygw did not listen on port " + port + " within 60 s: " + Files.readString(log));
+    }
+
+    /** The versitygw binary, built by dev/build-s3-server.sh when it is not there yet. */
+    static Path binary() throws IOException {
+        String cache = System.getenv("STRATOFLOW_CACHE");
+        Path root = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "stratoflow");
+        Path binary = root.resolve("bin").resolve("versitygw");
+        if (Files.isExecutable(binary)) {
+            return binary;
+        }
+        Path script = buildScript();
+        Process build = new ProcessBuilder(List.of("bash", script.toString())).inheritIO().start();
+        try {
+            if (!build.waitFor(20, TimeUnit.MINUTES) || build.exitValue() != 0) {
+                build.destroyForcibly();
+                throw new IOException(script + " failed to build versitygw (exit " + (build.isAlive() ? "timeout" : build.exitValue()) + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while building versitygw", e);
+        }
+        if (!Files.isExecutable(binary)) {
+            throw new IOException(script + " ran but " + binary + " is not there");
+        }
+        return binary;
+    }
+
+    private static Path buildScript() throws IOException {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path script = dir.resolve("dev").resolve("build-s3-server.sh");
+            if (Files.isRegularFile(script)) {
+                return script;
+            }
+        }
+        throw new IOException("versitygw is not built and dev/build-s3-server.sh was not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** A loopback port that nothing listens on right now. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
