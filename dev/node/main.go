@@ -1,0 +1,238 @@
+// Command stratoflow-node is a small test kubelet: it registers a Node and runs the Pods bound
+// to it as local processes (one mount namespace and memory cgroup per container), reporting
+// their status like a kubelet with restartPolicy Never. See dev/README.md.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+const version = "0.1.0"
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == helperCommand {
+		helperMain(os.Args[2])
+		return
+	}
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "stratoflow-node:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("stratoflow-node", flag.ContinueOnError)
+	kubeconfig := fs.String("kubeconfig", os.Getenv("KUBECONFIG"), "kubeconfig of the API server (default $KUBECONFIG)")
+	nodeName := fs.String("node-name", "exec-1", "name of the Node")
+	labels := fs.String("labels", "type=exec,stratoflow.io/pool-group=exec", "Node labels k=v,... (kubernetes.io/hostname, /os and /arch are added)")
+	taints := fs.String("taints", "stratoflow.io/exec=true:NoSchedule", "Node taints key=value:Effect,... (empty: none)")
+	cpu := fs.String("cpu", "8", "cpu capacity")
+	memory := fs.String("memory", "16Gi", "memory capacity")
+	pods := fs.String("pods", "110", "pods capacity")
+	ephemeral := fs.String("ephemeral-storage", "100Gi", "ephemeral-storage capacity")
+	images := fs.String("images", "", "image map JSON file (required)")
+	stateDir := fs.String("state-dir", "", "directory for Pod logs, volumes and termination messages (default /var/lib/stratoflow-node/<node-name>)")
+	nodeIP := fs.String("node-ip", "127.0.0.1", "InternalIP of the node, also each Pod's podIP and hostIP")
+	kubeletVersion := fs.String("kubelet-version", "v1.33.13", "kubelet version the Node reports")
+	leaseDuration := fs.Int("lease-duration", 40, "node Lease duration in seconds")
+	leaseRenew := fs.Duration("lease-renew", 10*time.Second, "how often the Lease is renewed")
+	statusInterval := fs.Duration("status-interval", 30*time.Second, "how often the Node status (Ready heartbeat) is written")
+	parallelStarts := fs.Int("max-parallel-starts", 4*runtime.NumCPU(), "container processes started at once")
+	retryInterval := fs.Duration("retry-interval", 2*time.Second, "how often a waiting container (unknown image, missing Secret) is tried again")
+	pullBackOff := fs.Duration("image-pull-backoff-after", 5*time.Second, "time in ErrImagePull before ImagePullBackOff")
+	qps := fs.Float64("kube-api-qps", 100, "client requests per second to the API server")
+	burst := fs.Int("kube-api-burst", 200, "client burst to the API server")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *showVersion {
+		fmt.Println("stratoflow-node", version)
+		return nil
+	}
+	if *images == "" {
+		return fmt.Errorf("--images is required")
+	}
+	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
+	logf := func(format string, a ...any) { logger.Printf(format, a...) }
+
+	cfg := config{
+		nodeName: *nodeName, nodeIP: *nodeIP, kubeletVersion: *kubeletVersion,
+		leaseDuration: int32(*leaseDuration), leaseRenew: *leaseRenew, statusInterval: *statusInterval,
+		maxParallelStarts: *parallelStarts, retryInterval: *retryInterval, pullBackOffAfter: *pullBackOff,
+		stateDir: *stateDir,
+	}
+	if cfg.stateDir == "" {
+		cfg.stateDir = filepath.Join("/var/lib/stratoflow-node", cfg.nodeName)
+	}
+	var err error
+	if cfg.stateDir, err = filepath.Abs(cfg.stateDir); err != nil {
+		return err
+	}
+	if cfg.maxParallelStarts < 1 {
+		cfg.maxParallelStarts = 1
+	}
+	if cfg.labels, err = parseLabels(*labels); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{"kubernetes.io/hostname": cfg.nodeName, "kubernetes.io/os": runtime.GOOS,
+		"kubernetes.io/arch": runtime.GOARCH, "beta.kubernetes.io/os": runtime.GOOS, "beta.kubernetes.io/arch": runtime.GOARCH} {
+		if _, set := cfg.labels[k]; !set {
+			cfg.labels[k] = v
+		}
+	}
+	if cfg.taints, err = parseTaints(*taints); err != nil {
+		return err
+	}
+	cfg.capacity = v1.ResourceList{}
+	for name, q := range map[v1.ResourceName]string{v1.ResourceCPU: *cpu, v1.ResourceMemory: *memory, v1.ResourcePods: *pods, v1.ResourceEphemeralStorage: *ephemeral} {
+		v, err := resource.ParseQuantity(q)
+		if err != nil {
+			return fmt.Errorf("--%s=%s: %v", name, q, err)
+		}
+		cfg.capacity[name] = v
+	}
+	cfg.allocatable = cfg.capacity.DeepCopy()
+
+	restConfig, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
+	if err != nil {
+		return fmt.Errorf("kubeconfig: %w", err)
+	}
+	restConfig.QPS, restConfig.Burst = float32(*qps), *burst
+	restConfig.UserAgent = "stratoflow-node/" + version
+	if u, err := url.Parse(restConfig.Host); err == nil {
+		host, port, err := net.SplitHostPort(u.Host)
+		if err != nil {
+			host, port = u.Host, "443"
+		}
+		cfg.apiHost, cfg.apiPort = host, port
+	}
+	client, err := kubernetes.NewForConfig(restConfig)
+	if err != nil {
+		return err
+	}
+	store, err := newImageStore(*images, os.LookupEnv, logf)
+	if err != nil {
+		return err
+	}
+	cfg.imagesFile = store.path
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(cfg.stateDir, "pods"), 0o755); err != nil {
+		return err
+	}
+	// One cgroup parent per node and state dir: several clusters (each with an exec-1) can run at once.
+	sum := sha256.Sum256([]byte(cfg.stateDir))
+	cfg.cgroupName = "stratoflow-node-" + cfg.nodeName + "-" + hex.EncodeToString(sum[:4])
+	cg := newCgroups(cfg.cgroupName, logf)
+	if n := cg.cleanStale(); n > 0 {
+		logf("killed the processes of %d container cgroup(s) left by an earlier run", n)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := &node{cfg: cfg, client: client, images: store, cg: cg, self: self, logf: logf,
+		startSem: make(chan struct{}, cfg.maxParallelStarts), objects: apiObjects{client}, ctx: ctx,
+		workers: map[types.UID]*podWorker{}}
+	logf("stratoflow-node %s: node %s, API %s, images %s (%s), state %s, memory limits: %s%s",
+		version, cfg.nodeName, restConfig.Host, store.path, strings.Join(store.get().Names(), ", "), cfg.stateDir, cg.kind,
+		map[bool]string{true: ", cpu limits: cgroup v1 cpu", false: ""}[cg.cpuParent != ""])
+
+	regCtx, regCancel := context.WithTimeout(ctx, 2*time.Minute)
+	for {
+		err = n.register(regCtx)
+		if err == nil || regCtx.Err() != nil || strings.Contains(err.Error(), "KWOK node") {
+			break
+		}
+		logf("registering node %s: %v (retrying)", cfg.nodeName, err)
+		time.Sleep(time.Second)
+	}
+	regCancel()
+	if err != nil {
+		return fmt.Errorf("registering node %s: %w", cfg.nodeName, err)
+	}
+	if err := n.renewLease(ctx); err != nil {
+		logf("lease: %v", err)
+	}
+	logf("node %s registered and Ready (labels %v, taints %v)", cfg.nodeName, cfg.labels, *taints)
+	go n.heartbeats(ctx)
+	inf := n.watchPods(ctx)
+	if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
+		return fmt.Errorf("pod informer did not sync")
+	}
+	logf("watching Pods with spec.nodeName=%s", cfg.nodeName)
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	s := <-sig
+	logf("%s: stopping the Pods' processes (the Node and Pods stay in the API server)", s)
+	cancel()
+	n.shutdown(15 * time.Second)
+	logf("stopped")
+	return nil
+}
+
+func parseLabels(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range strings.Split(s, ",") {
+		kv = strings.TrimSpace(kv)
+		if kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("label %q is not key=value", kv)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// parseTaints reads key[=value]:Effect,...
+func parseTaints(s string) ([]v1.Taint, error) {
+	var out []v1.Taint
+	for _, t := range strings.Split(s, ",") {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		kv, effect, ok := strings.Cut(t, ":")
+		if !ok {
+			return nil, fmt.Errorf("taint %q is not key[=value]:Effect", t)
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		switch v1.TaintEffect(effect) {
+		case v1.TaintEffectNoSchedule, v1.TaintEffectPreferNoSchedule, v1.TaintEffectNoExecute:
+		default:
+			return nil, fmt.Errorf("taint %q: effect must be NoSchedule, PreferNoSchedule or NoExecute", t)
+		}
+		if k == "" {
+			return nil, fmt.Errorf("taint %q has no key", t)
+		}
+		out = append(out, v1.Taint{Key: k, Value: v, Effect: v1.TaintEffect(effect)})
+	}
+	return out, nil
+}

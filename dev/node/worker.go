@@ -1,0 +1,793 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// stopKind is why a Pod's containers are stopped before they end by themselves.
+type stopKind int
+
+const (
+	stopNone     stopKind = iota
+	stopDeadline          // activeDeadlineSeconds passed
+	stopDelete            // deletionTimestamp set: graceful
+	stopGone              // removed from the API server: kill
+	stopShutdown          // the node is stopping: kill, report nothing
+)
+
+// podWorker runs one Pod, like a kubelet with restartPolicy Never.
+type podWorker struct {
+	n    *node
+	uid  types.UID
+	ns   string
+	name string
+	dir  string
+
+	abort   chan stopKind
+	stopped stopKind // first abort received (worker goroutine only)
+
+	mu              sync.Mutex
+	pod             *v1.Pod // latest seen
+	st              podState
+	finished        bool
+	deleteRequested bool
+	goneOnce        sync.Once
+	done            chan struct{}
+}
+
+func newPodWorker(n *node, pod *v1.Pod) *podWorker {
+	return &podWorker{
+		n: n, uid: pod.UID, ns: pod.Namespace, name: pod.Name,
+		dir:   filepath.Join(n.cfg.stateDir, "pods", fmt.Sprintf("%s_%s_%s", pod.Namespace, pod.Name, pod.UID)),
+		abort: make(chan stopKind, 8),
+		pod:   pod,
+		done:  make(chan struct{}),
+	}
+}
+
+func (w *podWorker) logf(format string, args ...any) {
+	w.n.logf("pod %s/%s: "+format, append([]any{w.ns, w.name}, args...)...)
+}
+
+func (w *podWorker) signal(k stopKind) {
+	select {
+	case w.abort <- k:
+	default:
+	}
+}
+
+// update records a newer version of the Pod; a deletionTimestamp starts the graceful stop.
+func (w *podWorker) update(pod *v1.Pod) {
+	w.mu.Lock()
+	w.pod = pod
+	deleting := pod.DeletionTimestamp != nil && !w.deleteRequested
+	if deleting {
+		w.deleteRequested = true
+	}
+	fin := w.finished
+	w.mu.Unlock()
+	if !deleting {
+		return
+	}
+	if fin {
+		go w.n.deletePod(w.ns, w.name, w.uid)
+	} else {
+		w.signal(stopDelete)
+	}
+}
+
+// gone is called when the Pod was removed from the API server.
+func (w *podWorker) gone() { w.goneOnce.Do(func() { w.signal(stopGone) }) }
+
+func (w *podWorker) latest() *v1.Pod {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.pod
+}
+
+// check returns the abort, if any, without blocking.
+func (w *podWorker) check() stopKind {
+	if w.stopped != stopNone {
+		return w.stopped
+	}
+	select {
+	case k := <-w.abort:
+		w.stopped = k
+	default:
+	}
+	return w.stopped
+}
+
+// sleep waits d or until an abort.
+func (w *podWorker) sleep(d time.Duration) stopKind {
+	if k := w.check(); k != stopNone {
+		return k
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case k := <-w.abort:
+		w.stopped = k
+	case <-t.C:
+	}
+	return w.stopped
+}
+
+func (w *podWorker) run() {
+	defer w.n.wg.Done()
+	defer close(w.done)
+	pod := w.latest()
+	now := time.Now()
+	w.mu.Lock()
+	w.st = podState{Phase: v1.PodPending, StartTime: now}
+	mainReason := "ContainerCreating"
+	if len(pod.Spec.InitContainers) > 0 {
+		mainReason = "PodInitializing"
+	}
+	for _, c := range pod.Spec.InitContainers {
+		w.st.Init = append(w.st.Init, ctrState{Name: c.Name, Image: c.Image, WaitingReason: "PodInitializing"})
+	}
+	for _, c := range pod.Spec.Containers {
+		w.st.Main = append(w.st.Main, ctrState{Name: c.Name, Image: c.Image, WaitingReason: mainReason})
+	}
+	w.mu.Unlock()
+	if pod.Spec.ActiveDeadlineSeconds != nil {
+		d := time.Until(now.Add(time.Duration(*pod.Spec.ActiveDeadlineSeconds) * time.Second))
+		t := time.AfterFunc(d, func() { w.signal(stopDeadline) })
+		defer t.Stop()
+	}
+	w.publish()
+	stop := stopNone
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		w.logf("cannot create %s: %v", w.dir, err)
+	}
+	failed := false
+	for i := range pod.Spec.InitContainers {
+		var ok bool
+		ok, stop = w.runInit(pod, i)
+		if stop != stopNone {
+			break
+		}
+		if !ok {
+			failed = true
+			c := w.st.Init[i]
+			w.mu.Lock()
+			w.st.Reason = c.Reason
+			w.st.Message = fmt.Sprintf("init container %q failed: %s (exit code %d)", c.Name, c.Reason, c.ExitCode)
+			w.mu.Unlock()
+			break
+		}
+	}
+	if stop == stopNone && !failed {
+		stop = w.runMain(pod)
+	}
+	w.finish(stop, failed)
+}
+
+// finish sets the final phase and, for a deleted Pod, removes it from the API server.
+func (w *podWorker) finish(stop stopKind, initFailed bool) {
+	if stop == stopGone || stop == stopShutdown {
+		w.mu.Lock()
+		w.finished = true
+		w.mu.Unlock()
+		return
+	}
+	w.mu.Lock()
+	switch {
+	case stop == stopDeadline:
+		w.st.Phase = v1.PodFailed
+		w.st.Reason = "DeadlineExceeded"
+		w.st.Message = "Pod was active on the node longer than the specified deadline"
+	case initFailed:
+		w.st.Phase = v1.PodFailed
+	default:
+		w.st.Phase = finalPhase(w.st.Main)
+	}
+	w.mu.Unlock()
+	w.publish()
+	w.mu.Lock()
+	w.finished = true
+	del := w.deleteRequested || stop == stopDelete
+	w.mu.Unlock()
+	if w.st.Reason != "" {
+		w.logf("%s (%s)", w.st.Phase, w.st.Reason)
+	} else {
+		w.logf("%s", w.st.Phase)
+	}
+	if del {
+		w.n.deletePod(w.ns, w.name, w.uid)
+	}
+}
+
+// runInit runs init container i to its end; ok is false if it failed.
+func (w *podWorker) runInit(pod *v1.Pod, i int) (ok bool, stop stopKind) {
+	c := &pod.Spec.InitContainers[i]
+	set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Init[i]); w.mu.Unlock() }
+	l, stop := w.prepare(pod, c, set)
+	if stop != stopNone {
+		return false, stop
+	}
+	p := w.start(l, set)
+	if p == nil {
+		return false, stopNone
+	}
+	w.publish()
+	select {
+	case <-p.done:
+	case k := <-w.abort:
+		w.stopped = k
+		w.stopProcs([]*process{p}, k)
+	}
+	w.terminated(l, p, set)
+	if w.stopped != stopNone {
+		return false, w.stopped
+	}
+	w.publish()
+	return p.exitCode == 0, stopNone
+}
+
+// runMain prepares every container (images, env), starts them all and waits for all to end.
+func (w *podWorker) runMain(pod *v1.Pod) stopKind {
+	w.mu.Lock()
+	for i := range w.st.Main {
+		w.st.Main[i].WaitingReason = "ContainerCreating"
+	}
+	w.mu.Unlock()
+	w.publish()
+	launches := make([]*launchPlan, len(pod.Spec.Containers))
+	for i := range pod.Spec.Containers {
+		set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
+		l, stop := w.prepare(pod, &pod.Spec.Containers[i], set)
+		if stop != stopNone {
+			return stop
+		}
+		launches[i] = l
+	}
+	procs := make([]*process, len(launches))
+	exits := make(chan int, len(launches))
+	running := 0
+	for i, l := range launches {
+		set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
+		if p := w.start(l, set); p != nil {
+			procs[i] = p
+			running++
+			go func(i int, p *process) { <-p.done; exits <- i }(i, p)
+		}
+	}
+	if running > 0 {
+		w.mu.Lock()
+		w.st.Phase = v1.PodRunning
+		w.mu.Unlock()
+	}
+	w.publish()
+	for running > 0 {
+		select {
+		case i := <-exits:
+			running--
+			set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
+			w.terminated(launches[i], procs[i], set)
+			if running > 0 {
+				w.publish()
+			}
+		case k := <-w.abort:
+			w.stopped = k
+			var live []*process
+			for _, p := range procs {
+				if p != nil {
+					live = append(live, p)
+				}
+			}
+			w.stopProcs(live, k)
+			for running > 0 {
+				i := <-exits
+				running--
+				set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
+				w.terminated(launches[i], procs[i], set)
+			}
+			return k
+		}
+	}
+	return stopNone
+}
+
+// stopProcs stops processes for an abort: gracefully (SIGTERM, SIGKILL after the grace
+// period) for a deletion or deadline, at once when the Pod is gone or the node stops. A
+// stronger abort during the grace period kills at once.
+func (w *podWorker) stopProcs(procs []*process, k stopKind) {
+	grace := time.Duration(0)
+	pod := w.latest()
+	switch k {
+	case stopDelete:
+		grace = 30 * time.Second
+		if pod.DeletionGracePeriodSeconds != nil {
+			grace = time.Duration(*pod.DeletionGracePeriodSeconds) * time.Second
+		} else if pod.Spec.TerminationGracePeriodSeconds != nil {
+			grace = time.Duration(*pod.Spec.TerminationGracePeriodSeconds) * time.Second
+		}
+	case stopDeadline:
+		grace = 30 * time.Second
+		if pod.Spec.TerminationGracePeriodSeconds != nil {
+			grace = time.Duration(*pod.Spec.TerminationGracePeriodSeconds) * time.Second
+		}
+	case stopShutdown:
+		grace = 2 * time.Second
+	}
+	w.logf("stopping %d container(s) (%s, grace %s)", len(procs), map[stopKind]string{stopDelete: "deleted", stopDeadline: "deadline exceeded", stopGone: "removed from the API server", stopShutdown: "node stopping"}[k], grace)
+	allDone := make(chan struct{})
+	go func() {
+		var wg sync.WaitGroup
+		for _, p := range procs {
+			wg.Add(1)
+			go func(p *process) { defer wg.Done(); p.stop(grace) }(p)
+		}
+		wg.Wait()
+		close(allDone)
+	}()
+	for {
+		select {
+		case <-allDone:
+			return
+		case k2 := <-w.abort:
+			if k2 == stopGone || k2 == stopShutdown {
+				for _, p := range procs {
+					p.signal(9)
+				}
+			}
+		}
+	}
+}
+
+// launchPlan is a container ready to start.
+type launchPlan struct {
+	name      string
+	spec      launchSpec
+	imageID   string
+	memLimit  int64
+	cpuMilli  int64
+	termFile  string
+	logFile   string
+	specFile  string
+	policy    v1.TerminationMessagePolicy
+	container *v1.Container
+}
+
+// prepare resolves a container's image, user, volumes and environment. While the image is
+// unknown or the configuration cannot be made (a missing Secret...) the container waits,
+// as with a kubelet, and the node tries again.
+func (w *podWorker) prepare(pod *v1.Pod, c *v1.Container, set func(func(*ctrState))) (*launchPlan, stopKind) {
+	var firstPullFailure time.Time
+	lastReason, lastMessage := "", ""
+	wait := func(reason, message string) stopKind {
+		if reason != lastReason || message != lastMessage {
+			set(func(s *ctrState) { s.Phase, s.WaitingReason, s.WaitingMessage = cWaiting, reason, message })
+			w.publish()
+			lastReason, lastMessage = reason, message
+			w.logf("container %s waiting: %s: %s", c.Name, reason, message)
+		}
+		return w.sleep(w.n.cfg.retryInterval)
+	}
+	for {
+		if k := w.check(); k != stopNone {
+			return nil, k
+		}
+		images := w.n.images.get()
+		img, key, ok := images.Lookup(c.Image)
+		if !ok {
+			reason := "ErrImagePull"
+			if firstPullFailure.IsZero() {
+				firstPullFailure = time.Now()
+			} else if time.Since(firstPullFailure) >= w.n.cfg.pullBackOffAfter {
+				reason = "ImagePullBackOff"
+			}
+			msg := UnknownImageMessage(c.Image, w.n.images.path, images)
+			if reason == "ImagePullBackOff" {
+				msg = fmt.Sprintf("Back-off pulling image %q: %s", c.Image, msg)
+			}
+			if k := wait(reason, msg); k != stopNone {
+				return nil, k
+			}
+			continue
+		}
+		l, err := w.plan(pod, c, img, images.ImageID(key))
+		if err != nil {
+			var ce *configError
+			if !errors.As(err, &ce) {
+				err = &configError{err.Error()}
+			}
+			if k := wait("CreateContainerConfigError", err.Error()); k != stopNone {
+				return nil, k
+			}
+			continue
+		}
+		return l, stopNone
+	}
+}
+
+// plan makes the launch spec of a container.
+func (w *podWorker) plan(pod *v1.Pod, c *v1.Container, img ImageSpec, imageID string) (*launchPlan, error) {
+	cfg := w.n.cfg
+	l := &launchPlan{name: c.Name, imageID: imageID, policy: c.TerminationMessagePolicy, container: c}
+	l.memLimit = c.Resources.Limits.Memory().Value()
+	l.cpuMilli = c.Resources.Limits.Cpu().MilliValue()
+
+	// user and groups: the container's securityContext over the Pod's
+	var uid, gid *int64
+	nonRoot := false
+	if psc := pod.Spec.SecurityContext; psc != nil {
+		uid, gid = psc.RunAsUser, psc.RunAsGroup
+		nonRoot = psc.RunAsNonRoot != nil && *psc.RunAsNonRoot
+		if psc.FSGroup != nil {
+			l.spec.Groups = append(l.spec.Groups, int(*psc.FSGroup))
+		}
+		for _, g := range psc.SupplementalGroups {
+			l.spec.Groups = append(l.spec.Groups, int(g))
+		}
+	}
+	if sc := c.SecurityContext; sc != nil {
+		if sc.RunAsUser != nil {
+			uid = sc.RunAsUser
+		}
+		if sc.RunAsGroup != nil {
+			gid = sc.RunAsGroup
+		}
+		if sc.RunAsNonRoot != nil {
+			nonRoot = *sc.RunAsNonRoot
+		}
+		l.spec.NoNewPrivs = sc.AllowPrivilegeEscalation != nil && !*sc.AllowPrivilegeEscalation
+	}
+	if nonRoot && (uid == nil || *uid == 0) {
+		return nil, configErrorf("container has runAsNonRoot and image will run as root (pod: %q, container: %s)", pod.Namespace+"/"+pod.Name, c.Name)
+	}
+	home := "/root"
+	if uid != nil {
+		l.spec.SetUser = true
+		l.spec.UID = int(*uid)
+		pg, h, known := passwdEntry(l.spec.UID)
+		home = "/"
+		if known {
+			home = h
+		}
+		switch {
+		case gid != nil:
+			l.spec.GID = int(*gid)
+		case known:
+			l.spec.GID = pg
+		}
+	} else if gid != nil {
+		l.spec.SetUser = true
+		l.spec.GID = int(*gid)
+	}
+
+	// environment: image env, PATH, HOSTNAME, HOME, service env, then the container's
+	base := newEnvList()
+	base.set("KUBERNETES_SERVICE_HOST", cfg.apiHost)
+	base.set("KUBERNETES_SERVICE_PORT", cfg.apiPort)
+	penv := podEnvContext{nodeName: cfg.nodeName, podIP: cfg.nodeIP, hostIP: cfg.nodeIP, allocatable: cfg.allocatable}
+	cenv, err := containerEnv(context.Background(), pod, c, w.n.objects, penv, base)
+	if err != nil {
+		return nil, err
+	}
+	final := newEnvList()
+	imgPath := img.Env["PATH"]
+	for _, k := range sortedKeys(img.Env) {
+		final.set(k, img.Env[k])
+	}
+	if imgPath == "" {
+		imgPath = defaultPath
+	}
+	if len(img.Path) > 0 {
+		imgPath = strings.Join(img.Path, ":") + ":" + imgPath
+	}
+	final.set("PATH", imgPath)
+	final.set("HOSTNAME", pod.Name)
+	if _, ok := img.Env["HOME"]; !ok {
+		final.set("HOME", home)
+	}
+	for _, n := range cenv.names {
+		final.set(n, cenv.values[n])
+	}
+	l.spec.Env = final.environ()
+
+	// command: the container's command and args, or the image's entrypoint and cmd
+	var argv []string
+	switch {
+	case len(c.Command) > 0:
+		argv = append(append(argv, c.Command...), c.Args...)
+	case len(c.Args) > 0:
+		argv = append(append(argv, img.Entrypoint...), c.Args...)
+	default:
+		argv = append(append(argv, img.Entrypoint...), img.Cmd...)
+	}
+	for i := range argv {
+		argv[i] = expandRefs(argv[i], cenv.get)
+	}
+	if len(argv) == 0 {
+		return nil, configErrorf("no command specified")
+	}
+	l.spec.Argv = argv
+	l.spec.Dir = c.WorkingDir
+	if l.spec.Dir == "" {
+		l.spec.Dir = img.WorkingDir
+	}
+
+	// volumes
+	mounts, err := w.mounts(pod, c)
+	if err != nil {
+		return nil, err
+	}
+	l.logFile = filepath.Join(w.dir, c.Name+".log")
+	l.termFile = filepath.Join(w.dir, c.Name+".termination-log")
+	l.specFile = filepath.Join(w.dir, "."+c.Name+".launch.json")
+	if err := os.WriteFile(l.termFile, nil, 0o666); err != nil {
+		return nil, err
+	}
+	_ = os.Chmod(l.termFile, 0o666)
+	if l.spec.SetUser {
+		_ = os.Chown(l.termFile, l.spec.UID, l.spec.GID)
+	}
+	tmp := c.TerminationMessagePath
+	if tmp == "" {
+		tmp = v1.TerminationMessagePathDefault
+	}
+	mounts = append(mounts, mountSpec{Source: l.termFile, Target: tmp})
+	l.spec.Mounts = mounts
+	return l, nil
+}
+
+// mounts resolves a container's volumeMounts to bind mounts, creating emptyDirs and writing
+// Secret and ConfigMap volumes' files.
+func (w *podWorker) mounts(pod *v1.Pod, c *v1.Container) ([]mountSpec, error) {
+	volumes := map[string]*v1.Volume{}
+	for i := range pod.Spec.Volumes {
+		volumes[pod.Spec.Volumes[i].Name] = &pod.Spec.Volumes[i]
+	}
+	var out []mountSpec
+	for _, vm := range c.VolumeMounts {
+		v := volumes[vm.Name]
+		if v == nil {
+			return nil, configErrorf("volume %q of mount %s not found in the Pod", vm.Name, vm.MountPath)
+		}
+		src, err := w.volumeDir(pod, v)
+		if err != nil {
+			return nil, err
+		}
+		if vm.SubPath != "" {
+			src = filepath.Join(src, filepath.Clean("/"+vm.SubPath))
+			if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
+				if err := os.MkdirAll(src, 0o777); err != nil {
+					return nil, err
+				}
+				_ = os.Chmod(src, 0o777)
+			}
+		}
+		out = append(out, mountSpec{Source: src, Target: vm.MountPath, ReadOnly: vm.ReadOnly})
+	}
+	// parents before children
+	sort.SliceStable(out, func(i, j int) bool {
+		return strings.Count(filepath.Clean(out[i].Target), "/") < strings.Count(filepath.Clean(out[j].Target), "/")
+	})
+	return out, nil
+}
+
+// volumeDir is the host directory of a volume.
+func (w *podWorker) volumeDir(pod *v1.Pod, v *v1.Volume) (string, error) {
+	dir := filepath.Join(w.dir, "volumes", v.Name)
+	fsGroup := -1
+	if pod.Spec.SecurityContext != nil && pod.Spec.SecurityContext.FSGroup != nil {
+		fsGroup = int(*pod.Spec.SecurityContext.FSGroup)
+	}
+	switch {
+	case v.EmptyDir != nil:
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return "", err
+		}
+		// like the kubelet's emptyDir: writable by every user of the Pod
+		_ = os.Chmod(dir, 0o777)
+		if fsGroup >= 0 {
+			_ = os.Chown(dir, -1, fsGroup)
+		}
+		return dir, nil
+	case v.HostPath != nil:
+		p := v.HostPath.Path
+		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+			if v.HostPath.Type != nil && *v.HostPath.Type == v1.HostPathDirectoryOrCreate {
+				if err := os.MkdirAll(p, 0o755); err != nil {
+					return "", err
+				}
+			} else {
+				return "", configErrorf("hostPath %s does not exist", p)
+			}
+		}
+		return p, nil
+	case v.Secret != nil || v.ConfigMap != nil:
+		files := map[string][]byte{}
+		var items []v1.KeyToPath
+		mode := int32(0o644)
+		optional := false
+		ctx := context.Background()
+		if v.Secret != nil {
+			items, optional = v.Secret.Items, v.Secret.Optional != nil && *v.Secret.Optional
+			if v.Secret.DefaultMode != nil {
+				mode = *v.Secret.DefaultMode
+			}
+			s, err := w.n.objects.Secret(ctx, pod.Namespace, v.Secret.SecretName)
+			if err != nil && !(apierrors.IsNotFound(err) && optional) {
+				return "", configErrorf("secret %q for volume %s: %v", v.Secret.SecretName, v.Name, err)
+			}
+			if s != nil {
+				files = s.Data
+			}
+		} else {
+			items, optional = v.ConfigMap.Items, v.ConfigMap.Optional != nil && *v.ConfigMap.Optional
+			if v.ConfigMap.DefaultMode != nil {
+				mode = *v.ConfigMap.DefaultMode
+			}
+			m, err := w.n.objects.ConfigMap(ctx, pod.Namespace, v.ConfigMap.Name)
+			if err != nil && !(apierrors.IsNotFound(err) && optional) {
+				return "", configErrorf("configmap %q for volume %s: %v", v.ConfigMap.Name, v.Name, err)
+			}
+			if m != nil {
+				for k, val := range m.Data {
+					files[k] = []byte(val)
+				}
+				for k, val := range m.BinaryData {
+					files[k] = val
+				}
+			}
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return "", err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		write := func(rel string, data []byte, m int32) error {
+			p := filepath.Join(dir, filepath.Clean("/"+rel))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, data, os.FileMode(m)); err != nil {
+				return err
+			}
+			if fsGroup >= 0 {
+				_ = os.Chown(p, -1, fsGroup)
+			}
+			return os.Chmod(p, os.FileMode(m))
+		}
+		if len(items) > 0 {
+			for _, it := range items {
+				data, ok := files[it.Key]
+				if !ok {
+					if optional {
+						continue
+					}
+					return "", configErrorf("volume %s: key %s not found", v.Name, it.Key)
+				}
+				m := mode
+				if it.Mode != nil {
+					m = *it.Mode
+				}
+				if err := write(it.Path, data, m); err != nil {
+					return "", err
+				}
+			}
+		} else {
+			for k, data := range files {
+				if err := write(k, data, mode); err != nil {
+					return "", err
+				}
+			}
+		}
+		return dir, nil
+	}
+	return "", configErrorf("volume %s: only emptyDir, hostPath, secret and configMap volumes are supported by stratoflow-node", v.Name)
+}
+
+// start starts a prepared container; on a start error the container is terminated (StartError).
+func (w *podWorker) start(l *launchPlan, set func(func(*ctrState))) *process {
+	w.n.startSem <- struct{}{}
+	cg, err := w.n.cg.create(fmt.Sprintf("%s_%s", w.uid, l.name), l.memLimit, l.cpuMilli)
+	var p *process
+	if err == nil {
+		p, err = startProcess(w.n.self, l.specFile, &l.spec, l.logFile, cg, l.memLimit)
+		if err != nil {
+			cg.destroy()
+		}
+	}
+	<-w.n.startSem
+	now := time.Now()
+	if err != nil {
+		msg := err.Error()
+		var se *startError
+		if !errors.As(err, &se) {
+			msg = "failed to start container: " + msg
+		}
+		w.logf("container %s: StartError: %s", l.name, msg)
+		set(func(s *ctrState) {
+			s.Phase, s.ImageID = cTerminated, l.imageID
+			s.ExitCode, s.Reason, s.Message = 128, "StartError", msg
+			s.StartedAt, s.FinishedAt = now, now
+		})
+		return nil
+	}
+	set(func(s *ctrState) {
+		s.Phase, s.ImageID, s.StartedAt = cRunning, l.imageID, p.started
+		s.WaitingReason, s.WaitingMessage = "", ""
+		s.ContainerID = "stratoflow-node://" + strconv.Itoa(p.pid)
+	})
+	return p
+}
+
+// terminated records the end of a container (p is done).
+func (w *podWorker) terminated(l *launchPlan, p *process, set func(func(*ctrState))) {
+	<-p.done
+	file := readTail(l.termFile, maxTerminationMessage)
+	msg := terminationMessage(file, l.policy, p.exitCode, func() []byte { return readTail(l.logFile, 256<<10) })
+	oom := p.oom && p.exitCode != 0
+	reason := terminatedReason(p.exitCode, oom)
+	set(func(s *ctrState) {
+		s.Phase, s.FinishedAt = cTerminated, p.finished
+		s.ExitCode, s.Reason, s.Message = p.exitCode, reason, msg
+	})
+	w.logf("container %s: %s (exit code %d)", l.name, reason, p.exitCode)
+}
+
+// publish writes the Pod's status through the status subresource (a JSON merge patch that
+// also checks the Pod's uid).
+func (w *podWorker) publish() {
+	w.mu.Lock()
+	st := w.st
+	st.Init = append([]ctrState(nil), w.st.Init...)
+	st.Main = append([]ctrState(nil), w.st.Main...)
+	var prev []v1.PodCondition
+	if w.pod != nil {
+		prev = w.pod.Status.Conditions
+	}
+	w.mu.Unlock()
+	status := buildStatus(st, prev, w.n.cfg.nodeIP, w.n.cfg.nodeIP, time.Now())
+	patch, err := json.Marshal(map[string]any{
+		"metadata": map[string]any{"uid": w.uid},
+		"status":   status,
+	})
+	if err != nil {
+		w.logf("status: %v", err)
+		return
+	}
+	for attempt := 0; ; attempt++ {
+		ctx, cancel := context.WithTimeout(w.n.ctx, 30*time.Second)
+		updated, err := w.n.client.CoreV1().Pods(w.ns).Patch(ctx, w.name, types.MergePatchType, patch, metav1.PatchOptions{}, "status")
+		cancel()
+		switch {
+		case err == nil:
+			w.mu.Lock()
+			w.pod = updated
+			w.mu.Unlock()
+			return
+		case apierrors.IsNotFound(err):
+			w.gone()
+			return
+		case apierrors.IsConflict(err) || w.n.ctx.Err() != nil:
+			// another Pod of that name (the uid differs), or the node is stopping
+			return
+		case attempt >= 6:
+			w.logf("status not written: %v", err)
+			return
+		}
+		time.Sleep(time.Duration(100<<attempt) * time.Millisecond)
+	}
+}
