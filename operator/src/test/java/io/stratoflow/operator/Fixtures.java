@@ -86,6 +86,9 @@ public final class Fixtures {
         flow.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         FlowResourceSpec spec = new FlowResourceSpec();
         spec.steps = new ArrayList<>(steps);
+        // Steps without a container run through the task runner; the operator's datastore is the test profile's.
+        spec.runner = new io.stratoflow.model.TaskRunnerSpec();
+        spec.runner.flowClass = "com.example." + name.replace("-", "_");
         flow.setSpec(spec);
         return flow;
     }
@@ -198,5 +201,13 @@ public final class Fixtures {
             map.put(keysAndValues[i], keysAndValues[i + 1]);
         }
         return map;
+    }
+
+    /** The task description the operator gave a Pod of an SDK step. */
+    public static io.stratoflow.task.TaskSpec taskSpec(io.fabric8.kubernetes.api.model.Pod pod) {
+        return pod.getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals(io.stratoflow.task.TaskSpecCodec.ENVIRONMENT_VARIABLE))
+                .map(e -> io.stratoflow.task.TaskSpecCodec.decode(e.getValue())).findFirst()
+                .orElseThrow(() -> new AssertionError("Pod " + pod.getMetadata().getName() + " carries no task description"));
     }
 }

@@ -50,8 +50,9 @@ class ForeachRunTest {
 
         List<Pod> trains = eventually().until(() -> livePods(client, ns, "fan-1", "train"), l -> l.size() == 4);
         assertThat(names(trains)).containsExactly("fan-1-train-0-0", "fan-1-train-1-0", "fan-1-train-2-0", "fan-1-train-3-0");
-        assertThat(trains).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getEnv())
-                .anySatisfy(e -> assertThat(e.getName()).isEqualTo("STRATOFLOW_FOREACH_INDEX")));
+        assertThat(trains).extracting(p -> io.stratoflow.operator.Fixtures.taskSpec(p).taskId()).containsExactly("0", "1", "2", "3");
+        assertThat(trains).allSatisfy(p -> assertThat(io.stratoflow.operator.Fixtures.taskSpec(p).parents())
+                .containsExactly(new io.stratoflow.task.TaskSpec.TaskRef("start", "0")));
 
         for (int i = 0; i < 3; i++) {
             succeed(client, trains.get(i));
@@ -64,10 +65,7 @@ class ForeachRunTest {
         succeed(client, trains.get(3));
         Pod join = awaitLivePod(client, ns, "fan-1", "join");
         assertThat(join.getMetadata().getName()).isEqualTo("fan-1-join-0-0");
-        assertThat(join.getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("STRATOFLOW_INPUTS");
-            assertThat(e.getValue()).contains("\"count\":4");
-        });
+        assertThat(io.stratoflow.operator.Fixtures.taskSpec(join).branches()).isEqualTo(new io.stratoflow.task.TaskSpec.Branches("train", "", 4));
         succeed(client, join);
         succeed(client, awaitLivePod(client, ns, "fan-1", "end"));
 

@@ -104,13 +104,13 @@ class PodShapeTest {
         assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
 
-        Map<String, String> env = container.getEnv().stream().filter(e -> e.getValue() != null)
-                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
-        assertThat(env).containsEntry("STRATOFLOW_STEP", "start")
-                .containsEntry("STRATOFLOW_TASK_ID", "0")
-                .containsEntry("STRATOFLOW_ATTEMPT", "0")
-                .containsEntry("STRATOFLOW_RUN", "shape-1")
-                .containsEntry("STRATOFLOW_FLOW", "shapes");
+        io.stratoflow.task.TaskSpec spec = io.stratoflow.operator.Fixtures.taskSpec(pod);
+        assertThat(spec.step()).isEqualTo("start");
+        assertThat(spec.taskId()).isEqualTo("0");
+        assertThat(spec.attempt()).isZero();
+        assertThat(spec.runId()).isEqualTo("shape-1");
+        assertThat(spec.flowClass()).isEqualTo("com.example.shapes");
+        assertThat(spec.datastore().root()).isEqualTo("target/test-datastore");
     }
 
 }

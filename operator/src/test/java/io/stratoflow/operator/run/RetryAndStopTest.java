@@ -50,8 +50,7 @@ class RetryAndStopTest {
         Pod second = awaitLivePod(client, ns, "flaky-1", "start");
         assertThat(second.getMetadata().getName()).isEqualTo("flaky-1-start-0-1").endsWith("-1");
         assertThat(second.getMetadata().getAnnotations()).containsEntry("stratoflow.io/attempt", "1");
-        assertThat(second.getSpec().getContainers().get(0).getEnv())
-                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("STRATOFLOW_ATTEMPT=1"));
+        assertThat(io.stratoflow.operator.Fixtures.taskSpec(second).attempt()).isEqualTo(1);
         fail(client, second, 137, "OOMKilled", "java.lang.OutOfMemoryError: Java heap space\n\tat com.example.Train.fit");
 
         Run failed = eventually().until(() -> getRun(client, ns, "flaky-1"), r -> "Failed".equals(r.getStatus().phase));

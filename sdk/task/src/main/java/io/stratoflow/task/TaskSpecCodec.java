@@ -1,6 +1,8 @@
 package io.stratoflow.task;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -15,7 +17,9 @@ public final class TaskSpecCodec {
     public static final String ENVIRONMENT_VARIABLE = "STRATOFLOW_TASK";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).build();
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .build();
 
     private TaskSpecCodec() {
     }

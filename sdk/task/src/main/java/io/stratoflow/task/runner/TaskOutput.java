@@ -54,9 +54,10 @@ final class TaskOutput implements AutoCloseable {
         for (String stream : new String[] {"stdout", "stderr"}) {
             Path file = dir.resolve(stream);
             try {
-                Path target = datastore.runs().logFile(spec.flow(), spec.runId(), spec.step(), spec.taskId(), spec.attempt(), stream);
-                Files.createDirectories(target.getParent());
-                Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (var log = Files.newInputStream(file)) {
+                    datastore.runs().storeLog(spec.flow(), spec.runId(), spec.step(), spec.taskId(), spec.attempt(), stream, log);
+                }
+                Files.deleteIfExists(file);
             } catch (IOException | RuntimeException e) {
                 originalErr.println("Cannot store the task's " + stream + " in the datastore " + spec.datastore().describe() + ": " + e);
             }
