@@ -1,5 +1,6 @@
 package io.stratoflow.datastore;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public record DatastoreLocation(String root, String endpoint, String region, Boo
         return local(Path.of(root));
     }
 
+    @JsonIgnore
     public boolean isS3() {
         return root.startsWith(S3_SCHEME);
     }

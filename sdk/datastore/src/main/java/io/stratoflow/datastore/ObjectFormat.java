@@ -58,14 +58,15 @@ final class ObjectFormat {
      * encodedLength[0]}) or, when that would not pay, writes the raw header into the HEADER
      * bytes reserved in front of the data and returns {@code data} itself: no copy.
      *
-     * @param scratch at least {@code HEADER + length} bytes
+     * @param scratches gives a buffer of at least the requested size, asked only when compressing
      */
-    static byte[] encode(byte[] data, int length, byte[] scratch, Deflater deflater, int[] encodedLength) {
+    static byte[] encode(byte[] data, int length, java.util.function.IntFunction<byte[]> scratches, Deflater deflater, int[] encodedLength) {
         int limit = length - length / 32;
-        if (length > SAMPLE && !worthCompressing(data, deflater, scratch)) {
+        if (length > SAMPLE && !worthCompressing(data, deflater)) {
             limit = 0;
         }
         if (limit > 0) {
+            byte[] scratch = scratches.apply(HEADER + length);
             deflater.reset();
             deflater.setInput(data, HEADER, length);
             deflater.finish();
@@ -85,7 +86,8 @@ final class ObjectFormat {
     }
 
     /** Deflates a sample from the start; incompressible data (pseudo-random, compressed) is caught here cheaply. */
-    private static boolean worthCompressing(byte[] data, Deflater deflater, byte[] scratch) {
+    private static boolean worthCompressing(byte[] data, Deflater deflater) {
+        byte[] scratch = new byte[SAMPLE];
         deflater.reset();
         deflater.setInput(data, HEADER, SAMPLE);
         deflater.finish();

@@ -51,7 +51,6 @@ public final class StorageContentStore implements ContentStore {
     private final int chunkSize;
     private final int parallelism;
     private final ExecutorService workers;
-    private final ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(ObjectFormat::newDeflater);
 
     public StorageContentStore(Storage storage) {
         this(storage, DEFAULT_CHUNK_SIZE, defaultParallelism());
@@ -129,14 +128,19 @@ public final class StorageContentStore implements ContentStore {
     }
 
     /** Writes an encoded object unless it is already stored. */
-    private void store(String hash, byte[] data, int length, byte[] scratch) throws IOException {
+    private void store(String hash, byte[] data, int length, java.util.function.IntFunction<byte[]> scratch) throws IOException {
         String key = keyOf(hash);
         if (storage.exists(key)) {
             return;
         }
         int[] encodedLength = new int[1];
-        byte[] encoded = ObjectFormat.encode(data, length, scratch, deflaters.get(), encodedLength);
-        storage.writeBytes(key, encoded, 0, encodedLength[0]);
+        Deflater deflater = ObjectFormat.newDeflater();
+        try {
+            byte[] encoded = ObjectFormat.encode(data, length, scratch, deflater, encodedLength);
+            storage.writeBytes(key, encoded, 0, encodedLength[0]);
+        } finally {
+            deflater.end();
+        }
     }
 
     private static MessageDigest sha256() {
@@ -155,6 +159,7 @@ public final class StorageContentStore implements ContentStore {
 
         private final MessageDigest whole = sha256();
         private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(parallelism + 1);
+        private final BlockingQueue<byte[]> scratches = new ArrayBlockingQueue<>(parallelism);
         private final Semaphore inFlight = new Semaphore(parallelism);
         private final List<Future<byte[]>> chunks = new ArrayList<>();
         private byte[] buffer = new byte[ObjectFormat.HEADER + Math.min(chunkSize, 64 * 1024)];
@@ -196,13 +201,21 @@ public final class StorageContentStore implements ContentStore {
             byte[] data = buffer;
             int length = filled;
             chunks.add(workers.submit(() -> {
+                byte[][] scratch = new byte[1][];
                 try {
                     MessageDigest digest = sha256();
                     digest.update(data, ObjectFormat.HEADER, length);
                     byte[] hash = digest.digest();
-                    store(HexFormat.of().formatHex(hash), data, length, scratch());
+                    store(HexFormat.of().formatHex(hash), data, length, size -> {
+                        byte[] pooled = scratches.poll();
+                        scratch[0] = pooled != null ? pooled : new byte[ObjectFormat.HEADER + chunkSize];
+                        return scratch[0];
+                    });
                     return hash;
                 } finally {
+                    if (scratch[0] != null) {
+                        scratches.offer(scratch[0]);
+                    }
                     spare.offer(data);
                     inFlight.release();
                 }
@@ -224,7 +237,7 @@ public final class StorageContentStore implements ContentStore {
             finished = true;
             String hash = HexFormat.of().formatHex(whole.digest());
             if (chunks.isEmpty()) {
-                store(hash, buffer, filled, new byte[ObjectFormat.HEADER + filled]);
+                store(hash, buffer, filled, byte[]::new);
                 return hash;
             }
             if (filled > 0) {
@@ -268,20 +281,9 @@ public final class StorageContentStore implements ContentStore {
             }
             buffer = null;
             spare.clear();
+            scratches.clear();
         }
     }
-
-    /** A scratch buffer for one encoded chunk, one per worker thread. */
-    private byte[] scratch() {
-        byte[] scratch = scratches.get();
-        if (scratch.length < ObjectFormat.HEADER + chunkSize) {
-            scratch = new byte[ObjectFormat.HEADER + chunkSize];
-            scratches.set(scratch);
-        }
-        return scratch;
-    }
-
-    private final ThreadLocal<byte[]> scratches = ThreadLocal.withInitial(() -> new byte[0]);
 
     private static <T> T await(Future<T> future) throws IOException {
         try {
@@ -301,11 +303,15 @@ public final class StorageContentStore implements ContentStore {
         }
     }
 
-    /** A chunk read and decoded ahead of the reader. */
-    private record Chunk(byte[] data, int length) {
+    /**
+     * A chunk opened ahead of the reader: a compressed chunk is decoded whole into {@code data}
+     * (decompression runs in parallel); a raw chunk is left as its open {@code stream}, read
+     * straight into the caller's buffer (no extra copy, and the server already sends it).
+     */
+    private record Chunk(byte[] data, int length, InputStream stream) {
     }
 
-    /** The content of a manifest: its chunks, fetched up to {@code parallelism} ahead, in order. */
+    /** The content of a manifest: its chunks, opened up to {@code parallelism} ahead, in order. */
     private final class ChunkReader extends InputStream {
 
         private final ObjectFormat.Manifest manifest;
@@ -324,27 +330,29 @@ public final class StorageContentStore implements ContentStore {
         private void fill() {
             while (ahead.size() < parallelism && next < manifest.chunks().length) {
                 String chunkHash = manifest.chunks()[next++];
-                byte[] reuse = spare.poll();
-                ahead.add(workers.submit(() -> fetch(chunkHash, reuse)));
+                ahead.add(workers.submit(() -> fetch(chunkHash)));
             }
         }
 
-        private Chunk fetch(String chunkHash, byte[] reuse) throws IOException {
+        private Chunk fetch(String chunkHash) throws IOException {
+            ObjectFormat.Opened opened = ObjectFormat.open(storage.read(keyOf(chunkHash)));
+            if (opened.kind() == ObjectFormat.RAW && Boolean.parseBoolean(System.getProperty("stratoflow.content.streamRaw", "true"))) {
+                return new Chunk(null, 0, opened.body());
+            }
+            byte[] reuse = spare.poll();
             byte[] data = reuse != null ? reuse : new byte[manifest.chunkSize()];
-            try (InputStream in = ObjectFormat.content(ObjectFormat.open(storage.read(keyOf(chunkHash))))) {
+            try (InputStream in = ObjectFormat.content(opened)) {
                 int length = in.readNBytes(data, 0, data.length);
                 if (in.read() >= 0) {
                     throw new IOException("chunk " + chunkHash + " is larger than the manifest's chunk size " + manifest.chunkSize());
                 }
-                return new Chunk(data, length);
+                return new Chunk(data, length, null);
             }
         }
 
         private boolean advance() throws IOException {
-            if (current != null) {
-                spare.offer(current.data());
-                current = null;
-            }
+            release(current);
+            current = null;
             if (ahead.isEmpty()) {
                 return false;
             }
@@ -352,6 +360,17 @@ public final class StorageContentStore implements ContentStore {
             position = 0;
             fill();
             return true;
+        }
+
+        private void release(Chunk chunk) throws IOException {
+            if (chunk == null) {
+                return;
+            }
+            if (chunk.stream() != null) {
+                chunk.stream().close();
+            } else {
+                spare.offer(chunk.data());
+            }
         }
 
         @Override
@@ -368,25 +387,44 @@ public final class StorageContentStore implements ContentStore {
             if (length == 0) {
                 return 0;
             }
-            while (current == null || position == current.length()) {
+            while (true) {
+                if (current != null && current.stream() != null) {
+                    int n = current.stream().read(into, offset, length);
+                    if (n >= 0) {
+                        return n;
+                    }
+                } else if (current != null && position < current.length()) {
+                    int n = Math.min(length, current.length() - position);
+                    System.arraycopy(current.data(), position, into, offset, n);
+                    position += n;
+                    return n;
+                }
                 if (!advance()) {
                     return -1;
                 }
             }
-            int n = Math.min(length, current.length() - position);
-            System.arraycopy(current.data(), position, into, offset, n);
-            position += n;
-            return n;
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
             closed = true;
+            release(current);
+            current = null;
             for (Future<Chunk> pending : ahead) {
-                pending.cancel(true);
+                if (!pending.cancel(true)) {
+                    try {
+                        release(pending.get());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (ExecutionException ignored) {
+                        // nothing was left open
+                    }
+                }
             }
             ahead.clear();
-            current = null;
             spare.clear();
         }
     }
