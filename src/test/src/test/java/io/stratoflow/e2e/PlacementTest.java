@@ -11,6 +11,7 @@ import io.stratoflow.e2e.support.StratoflowCluster;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.Run;
+import io.stratoflow.task.TaskSpecCodec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,8 +69,8 @@ class PlacementTest {
         Pod join = Runs.pods(client, NAMESPACE, name, "join").get(0);
         assertThat(Instant.parse(join.getMetadata().getCreationTimestamp())).as("the join starts after every train task finished")
                 .isAfterOrEqualTo(lastTrainFinished);
-        assertThat(join.getSpec().getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals("STRATOFLOW_INPUTS")
-                && e.getValue().contains("\"count\":4"));
+        assertThat(join.getSpec().getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals(TaskSpecCodec.ENVIRONMENT_VARIABLE)
+                && TaskSpecCodec.decode(e.getValue()).branches().count() == 4);
     }
 
     @Test

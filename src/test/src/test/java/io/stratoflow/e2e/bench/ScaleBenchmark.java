@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stratoflow.e2e.support.ControlPlane;
 import io.stratoflow.e2e.support.Fixtures;
 import io.stratoflow.e2e.support.Flows;
+import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.e2e.support.OperatorProcess;
 import io.stratoflow.e2e.support.StratoflowCluster;
 import io.stratoflow.engine.IndexPath;
@@ -61,6 +62,8 @@ public final class ScaleBenchmark {
     /** The operator's identity (its ServiceAccount), which the raw client creates Pods with. */
     private KubernetesClient asOperator;
     private OperatorProcess operator;
+    /** The datastore the simulated tasks would use: KWOK runs nothing, so nothing opens it. */
+    private static final DatastoreLocation SIMULATED_DATASTORE = new DatastoreLocation("s3://simulated/stratoflow", null, null, null);
 
     public static void main(String[] args) throws Exception {
         int[] widths = args.length == 0 ? new int[] {1000, 10000} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
@@ -72,7 +75,7 @@ public final class ScaleBenchmark {
         Files.createDirectories(nodes.getParent());
         Files.writeString(nodes, nodes(NODES));
         ControlPlane controlPlane = new ControlPlane(project, "bench-cluster", 100,
-                Map.of("STRATOFLOW_NODES_FILE", nodes.toString(), "STRATOFLOW_CLUSTER_TIMEOUT", "900"));
+                Map.of("STRATOFLOW_NODES_FILE", nodes.toString(), "STRATOFLOW_CLUSTER_TIMEOUT", "900", "STRATOFLOW_EXEC_NODES", "0"));
         controlPlane.start();
         try {
             client = StratoflowCluster.install(project, controlPlane);
@@ -86,6 +89,8 @@ public final class ScaleBenchmark {
                                     + "-XX:TrimNativeHeapInterval=5000 -XX:TieredStopAtLevel=1 "
                                     + System.getenv().getOrDefault("STRATOFLOW_BENCH_OPERATOR_JAVA_OPTIONS", ""),
                             "MALLOC_ARENA_MAX", "2",
+                            // Simulated SDK steps need a datastore to be admitted; nothing is written to it.
+                            "STRATOFLOW_OPERATOR_DATASTORE_ROOT", SIMULATED_DATASTORE.root(),
                             // One replica: an API server slowed down by the load must not cost it the lease and the run.
                             "STRATOFLOW_LEADER_ELECTION_ENABLED", "false"),
                     project.resolve("src/test/target/bench-logs"));
@@ -126,7 +131,7 @@ public final class ScaleBenchmark {
         StratoflowCluster.createNamespace(namespace, client);
         Flow flow = benchFlow(width);
         Run owner = client.resource(Flows.run("raw-owner", "no-such-flow", width, width)).inNamespace(namespace).create();
-        TaskPodBuilder builder = new TaskPodBuilder(new TaskPodDefaults("stratoflow/task-runner:0.1.0", null));
+        TaskPodBuilder builder = new TaskPodBuilder(new TaskPodDefaults("stratoflow/task-runner:0.1.0", null, null));
         StepSpec work = Fixtures.step(flow, "work");
         TaskResources resources = TaskResources.of(work, null);
         TaskInputs fromStart = new TaskInputs.Parents(List.of(TaskKey.root("start")));
@@ -140,7 +145,8 @@ public final class ScaleBenchmark {
         for (int t = 0; t < CLIENT_THREADS; t++) {
             done.add(threads.submit(() -> {
                 for (int i = next.getAndIncrement(); i < width; i = next.getAndIncrement()) {
-                    Pod pod = builder.build(owner, flow.getSpec(), work, new TaskKey("work", IndexPath.of(i)), 0, fromStart, resources, null);
+                    Pod pod = builder.build(owner, flow.getSpec(), work, new TaskKey("work", IndexPath.of(i)), 0, fromStart, resources, null,
+                            SIMULATED_DATASTORE);
                     pod.getMetadata().getLabels().remove(TaskPodNames.RUN_LABEL);
                     createPersistently(namespace, pod);
                 }

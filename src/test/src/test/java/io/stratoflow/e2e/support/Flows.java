@@ -9,6 +9,7 @@ import io.stratoflow.model.ResourceRequest;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.RunSpec;
 import io.stratoflow.model.StepSpec;
+import io.stratoflow.model.TaskRunnerSpec;
 
 import java.util.List;
 
@@ -37,6 +38,9 @@ public final class Flows {
         Flow flow = new Flow();
         flow.setMetadata(new ObjectMetaBuilder().withName(name).build());
         flow.setSpec(new FlowResourceSpec());
+        // Its steps are SDK steps as far as the operator knows; KWOK only simulates them.
+        flow.getSpec().runner = new TaskRunnerSpec();
+        flow.getSpec().runner.flowClass = "io.stratoflow.e2e.Simulated";
         flow.getSpec().steps.addAll(List.of(start, work, join, end));
         return flow;
     }

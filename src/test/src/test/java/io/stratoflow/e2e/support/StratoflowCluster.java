@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.stratoflow.datastore.Datastore;
+import io.stratoflow.datastore.DatastoreLocation;
+import io.stratoflow.datastore.s3.S3TestServer;
+import io.stratoflow.model.ComputePool;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -29,9 +33,14 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
     private static StratoflowCluster running;
 
     private final Path project = ControlPlane.projectDir();
+    /** The Secret, in every test namespace, whose keys give SDK task Pods their datastore credentials. */
+    public static final String DATASTORE_SECRET = "stratoflow-datastore";
+
     private ControlPlane controlPlane;
     private KubernetesClient admin;
     private OperatorProcess operator;
+    private S3TestServer s3;
+    private Datastore datastore;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -60,6 +69,16 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
         return running().controlPlane.kubeconfig();
     }
 
+    /** The S3 server every SDK task of the suite keeps its artifacts, logs and code packages in. */
+    public static S3TestServer s3() {
+        return running().s3;
+    }
+
+    /** The operator's default datastore, as the test sees it. */
+    public static Datastore datastore() {
+        return running().datastore;
+    }
+
     private static StratoflowCluster running() {
         if (running == null) {
             throw new IllegalStateException("annotate the test class with @ExtendWith(StratoflowCluster.class)");
@@ -68,14 +87,46 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
     }
 
     private void start() {
+        s3 = S3TestServer.start(null);
+        DatastoreLocation location = s3.location("e2e");
+        datastore = Datastore.open(location, s3.settings());
         controlPlane = new ControlPlane(project);
         controlPlane.start();
         admin = install(project, controlPlane);
-        operator = new OperatorProcess(project, serviceAccountKubeconfig(project, admin, "operator.kubeconfig"), Map.of(
+        executingPool(admin);
+        Map<String, String> environment = new java.util.HashMap<>(Map.of(
                 "POD_NAMESPACE", OPERATOR_NAMESPACE,
                 "STRATOFLOW_OPERATOR_UNSCHEDULABLE_GRACE_PERIOD", "PT10S",
-                "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "500"), project.resolve("src/test/target/e2e-logs"));
+                "STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "500",
+                "STRATOFLOW_OPERATOR_DATASTORE_ROOT", location.root(),
+                "STRATOFLOW_OPERATOR_DATASTORE_ENDPOINT", location.endpoint(),
+                "STRATOFLOW_OPERATOR_DATASTORE_PATH_STYLE", "true",
+                "STRATOFLOW_OPERATOR_DATASTORE_SECRET", DATASTORE_SECRET));
+        environment.putAll(credentials());
+        operator = new OperatorProcess(project, serviceAccountKubeconfig(project, admin, "operator.kubeconfig"), environment,
+                project.resolve("src/test/target/e2e-logs"));
         operator.start();
+    }
+
+    /** The datastore credentials, as AWS's standard environment variables. */
+    static Map<String, String> credentials() {
+        return Map.of("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY,
+                "AWS_REGION", "us-east-1");
+    }
+
+    /**
+     * The pool of the executing node (dev/cluster's stratoflow-node: labelled type=exec, tainted so that only Pods
+     * tolerating it land there), where SDK steps really run.
+     */
+    private static void executingPool(KubernetesClient admin) {
+        ComputePool pool = new ComputePool();
+        pool.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(ClusterFlows.EXEC_POOL).build());
+        pool.setSpec(new io.stratoflow.model.ComputePoolSpec());
+        pool.getSpec().nodeSelector = new java.util.LinkedHashMap<>(Map.of("type", "exec"));
+        pool.getSpec().tolerations = java.util.List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                .withKey("stratoflow.io/exec").withOperator("Exists").withEffect("NoSchedule").build());
+        pool.getSpec().maxTaskResources = new io.stratoflow.model.PoolResources("8", "16Gi", null);
+        admin.resource(pool).serverSideApply();
     }
 
     /** Installs the chart into a started control plane and returns an admin client. */
@@ -131,6 +182,9 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
 
     public static void createNamespace(String name, KubernetesClient client) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+        client.secrets().inNamespace(name).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(DATASTORE_SECRET).withNamespace(name).endMetadata()
+                .withStringData(credentials()).build()).serverSideApply();
     }
 
     private static String read(Path file) {
@@ -151,6 +205,12 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
         }
         if (controlPlane != null && !Boolean.getBoolean("stratoflow.e2e.keepCluster")) {
             controlPlane.stop();
+        }
+        if (datastore != null) {
+            datastore.close();
+        }
+        if (s3 != null) {
+            s3.close();
         }
     }
 }
