@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.stratoflow.engine.ActiveTask;
 import io.stratoflow.engine.Observation;
 import io.stratoflow.engine.RunState;
+import io.stratoflow.engine.StepPolicy;
 import io.stratoflow.engine.TaskKey;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.task.TaskReport;
@@ -113,7 +114,10 @@ final class TaskObserver {
     static String failureReason(Pod pod) {
         Optional<ContainerStateTerminated> terminated = terminated(pod);
         StringBuilder reason = new StringBuilder();
-        if (terminated.isPresent()) {
+        if ("DeadlineExceeded".equals(pod.getStatus().getReason()) && pod.getSpec().getActiveDeadlineSeconds() != null) {
+            // The Pod's deadline is the step's @Timeout, counted from when the Pod started, as a local worker counts it.
+            reason.append(StepPolicy.timeoutReason(pod.getSpec().getActiveDeadlineSeconds() * 1000));
+        } else if (terminated.isPresent()) {
             ContainerStateTerminated t = terminated.get();
             TaskReport report = TaskSpecCodec.decodeReport(t.getMessage());
             if (report != null && report.failed()) {

@@ -12,7 +12,6 @@ import io.stratoflow.graph.FlowGraph;
 import io.stratoflow.graph.FlowGraph.StepInfo;
 import io.stratoflow.graph.GraphValidator;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -246,7 +245,7 @@ public final class RunEngine {
             }
             state.running().remove(active);
             long timeout = policies.get(active.task().step()).timeoutMillis();
-            String reason = "timed out after " + Duration.ofMillis(timeout).toString().substring(2).toLowerCase() + " (@Timeout)";
+            String reason = StepPolicy.timeoutReason(timeout);
             actions.add(new KillTask(active.task(), active.attempt(), reason));
             fail(state, active.task(), active.attempt(), reason, now, actions);
         }

@@ -12,6 +12,14 @@ public record StepPolicy(int retries, long retryDelayMillis, long timeoutMillis,
 
     public static final StepPolicy DEFAULT = new StepPolicy(0, 0, 0, false);
 
+    /**
+     * Why an attempt that ran past {@code timeoutMillis} failed: the one message every executor
+     * gives, whether the engine, a local worker pool or a Pod's deadline stopped it.
+     */
+    public static String timeoutReason(long timeoutMillis) {
+        return "timed out after " + java.time.Duration.ofMillis(timeoutMillis).toString().substring(2).toLowerCase() + " (@Timeout)";
+    }
+
     /** The same policy for an executor that enforces timeouts itself, from when a task really starts. */
     public StepPolicy withoutTimeout() {
         return new StepPolicy(retries, retryDelayMillis, 0, catchesFailure);

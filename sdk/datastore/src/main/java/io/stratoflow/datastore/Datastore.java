@@ -62,7 +62,7 @@ public final class Datastore implements AutoCloseable {
             return new Datastore(Path.of(location.root()));
         }
         S3Storage storage = S3Storage.open(location, s3, System.getenv());
-        return new Datastore(location, storage, s3.partSize(), s3.partsInFlight());
+        return new Datastore(location, storage, s3.chunkSize(), s3.partsInFlight());
     }
 
     /** Finds the datastore: an explicit root, then $STRATOFLOW_DATASTORE (a directory or s3://…), then a {@code .stratoflow} up the tree. */

@@ -1,10 +1,16 @@
 package io.stratoflow.datastore;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HexFormat;
+import java.util.function.IntFunction;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
@@ -16,14 +22,18 @@ import java.util.zip.InflaterInputStream;
  * always {@code 0x78}, so they are recognised and still read. Newer objects start with a
  * five-byte header, {@code 'S' 'F' 'O' 1} and a kind:
  * <ul>
- * <li>{@code R}: the content as is. Chosen when deflate would not save at least 1/32 of it
- *     (pseudo-random, already compressed or encrypted data): compressing it costs time and
- *     saves nothing.</li>
- * <li>{@code Z}: one zlib stream of the content (deflate, fastest level).</li>
+ * <li>{@code R}: the content as is. Chosen when compressing would not save at least 1/32 of it
+ *     (pseudo-random, already compressed or encrypted data), which a 64 KiB sample shows
+ *     cheaply: compressing such data costs time and saves nothing.</li>
+ * <li>{@code S}: one zstd frame of the content (level 1). zstd compresses about 14 times and
+ *     decompresses about 6 times faster than deflate, at a better ratio, so compression stops
+ *     being what limits the throughput of large artifacts.</li>
+ * <li>{@code Z}: one zlib stream (deflate, fastest level); written only where zstd's native
+ *     library cannot be loaded.</li>
  * <li>{@code M}: a manifest of a large object: its length (8 bytes), the chunk size (4), the
  *     number of chunks (4), then each chunk's SHA-256 (32 bytes each). Every chunk is itself
- *     an {@code R} or {@code Z} object at its own hash, so chunks shared between objects are
- *     stored once, and chunks are compressed, uploaded and downloaded in parallel.</li>
+ *     an {@code R}, {@code S} or {@code Z} object at its own hash, so chunks shared between
+ *     objects are stored once, and chunks are compressed, uploaded and downloaded in parallel.</li>
  * </ul>
  * The key of every object stays the SHA-256 of its whole uncompressed content.
  */
@@ -31,14 +41,26 @@ final class ObjectFormat {
 
     static final int HEADER = 5;
     static final byte RAW = 'R';
+    static final byte ZSTD = 'S';
     static final byte DEFLATE = 'Z';
     static final byte MANIFEST = 'M';
     static final int HASH_BYTES = 32;
     private static final byte[] MAGIC = {'S', 'F', 'O', 1};
     private static final int LEGACY_ZLIB = 0x78;
     private static final int SAMPLE = 64 * 1024;
+    private static final int ZSTD_LEVEL = 1;
+    private static final Throwable ZSTD_MISSING = loadZstd();
 
     private ObjectFormat() {
+    }
+
+    private static Throwable loadZstd() {
+        try {
+            Zstd.compressBound(1);
+            return null;
+        } catch (Throwable e) { // UnsatisfiedLinkError, or a platform without a bundled library
+            return e;
+        }
     }
 
     static void writeHeader(byte[] into, int offset, byte kind) {
@@ -54,28 +76,22 @@ final class ObjectFormat {
 
     /**
      * Encodes {@code length} bytes that sit at {@code data[HEADER…]} into a stored object. Either
-     * compresses them into {@code scratch} (returned, header included, length in {@code
-     * encodedLength[0]}) or, when that would not pay, writes the raw header into the HEADER
-     * bytes reserved in front of the data and returns {@code data} itself: no copy.
+     * compresses them into a buffer from {@code scratches} (returned, header included, length in
+     * {@code encodedLength[0]}) or, when that would not pay, writes the raw header into the
+     * HEADER bytes reserved in front of the data and returns {@code data} itself: no copy.
      *
      * @param scratches gives a buffer of at least the requested size, asked only when compressing
      */
-    static byte[] encode(byte[] data, int length, java.util.function.IntFunction<byte[]> scratches, Deflater deflater, int[] encodedLength) {
+    static byte[] encode(byte[] data, int length, IntFunction<byte[]> scratches, int[] encodedLength) {
         int limit = length - length / 32;
-        if (length > SAMPLE && !worthCompressing(data, deflater)) {
+        if (length > SAMPLE && !worthCompressing(data)) {
             limit = 0;
         }
         if (limit > 0) {
             byte[] scratch = scratches.apply(HEADER + length);
-            deflater.reset();
-            deflater.setInput(data, HEADER, length);
-            deflater.finish();
-            int written = 0;
-            while (!deflater.finished() && written < limit) {
-                written += deflater.deflate(scratch, HEADER + written, limit - written);
-            }
-            if (deflater.finished()) {
-                writeHeader(scratch, 0, DEFLATE);
+            int written = ZSTD_MISSING == null ? zstd(data, length, scratch, limit) : deflate(data, length, scratch, limit);
+            if (written >= 0) {
+                writeHeader(scratch, 0, ZSTD_MISSING == null ? ZSTD : DEFLATE);
                 encodedLength[0] = HEADER + written;
                 return scratch;
             }
@@ -85,22 +101,37 @@ final class ObjectFormat {
         return data;
     }
 
-    /** Deflates a sample from the start; incompressible data (pseudo-random, compressed) is caught here cheaply. */
-    private static boolean worthCompressing(byte[] data, Deflater deflater) {
+    /** Compresses a sample from the start; incompressible data (pseudo-random, compressed) is caught here cheaply. */
+    private static boolean worthCompressing(byte[] data) {
         byte[] scratch = new byte[SAMPLE];
-        deflater.reset();
-        deflater.setInput(data, HEADER, SAMPLE);
-        deflater.finish();
         int limit = SAMPLE - SAMPLE / 10;
-        int written = 0;
-        while (!deflater.finished() && written < limit) {
-            written += deflater.deflate(scratch, written, limit - written);
-        }
-        return deflater.finished();
+        return (ZSTD_MISSING == null ? zstd(data, SAMPLE, scratch, limit) : deflate(data, SAMPLE, scratch, limit)) >= 0;
     }
 
-    static Deflater newDeflater() {
-        return new Deflater(Deflater.BEST_SPEED);
+    /** Compressed size, or -1 when it would exceed {@code limit}. */
+    private static int zstd(byte[] data, int length, byte[] into, int limit) {
+        try {
+            long written = Zstd.compressByteArray(into, HEADER, Math.min(limit, into.length - HEADER), data, HEADER, length, ZSTD_LEVEL);
+            return Zstd.isError(written) ? -1 : (int) written;
+        } catch (ZstdException tooBig) { // "Destination buffer is too small": it would not pay
+            return -1;
+        }
+    }
+
+    private static int deflate(byte[] data, int length, byte[] into, int limit) {
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(data, HEADER, length);
+            deflater.finish();
+            int room = Math.min(limit, into.length - HEADER);
+            int written = 0;
+            while (!deflater.finished() && written < room) {
+                written += deflater.deflate(into, HEADER + written, room - written);
+            }
+            return deflater.finished() ? written : -1;
+        } finally {
+            deflater.end();
+        }
     }
 
     /** What a stored object starts with. */
@@ -119,24 +150,34 @@ final class ObjectFormat {
         byte[] header = new byte[HEADER];
         header[0] = (byte) first;
         if (first < 0 || in.readNBytes(header, 1, HEADER - 1) != HEADER - 1) {
+            in.close();
             throw new EOFException("truncated object: no header");
         }
         for (int i = 0; i < MAGIC.length; i++) {
             if (header[i] != MAGIC[i]) {
+                in.close();
                 throw new IOException("not a Stratoflow object (unknown header)");
             }
         }
         byte kind = header[MAGIC.length];
-        if (kind != RAW && kind != DEFLATE && kind != MANIFEST) {
+        if (kind != RAW && kind != ZSTD && kind != DEFLATE && kind != MANIFEST) {
+            in.close();
             throw new IOException("unknown object kind '" + (char) kind + "'; it may have been written by a newer Stratoflow");
         }
         return new Opened(kind, in);
     }
 
-    /** The content of an R or Z object as a stream. */
-    static InputStream content(Opened opened) {
+    /** The content of an R, S or Z object as a stream. */
+    static InputStream content(Opened opened) throws IOException {
         if (opened.kind() == RAW) {
             return opened.body();
+        }
+        if (opened.kind() == ZSTD) {
+            if (ZSTD_MISSING != null) {
+                opened.body().close();
+                throw new IOException("this object is compressed with zstd, whose native library cannot be loaded here: " + ZSTD_MISSING);
+            }
+            return new ZstdInputStreamNoFinalizer(opened.body());
         }
         Inflater inflater = new Inflater();
         return new InflaterInputStream(opened.body(), inflater, 64 * 1024) {
@@ -160,7 +201,7 @@ final class ObjectFormat {
             byte[] hash = new byte[HASH_BYTES];
             for (int i = 0; i < count; i++) {
                 in.readFully(hash);
-                chunks[i] = java.util.HexFormat.of().formatHex(hash);
+                chunks[i] = HexFormat.of().formatHex(hash);
             }
             return new Manifest(length, chunkSize, chunks);
         }

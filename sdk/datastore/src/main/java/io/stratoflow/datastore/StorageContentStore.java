@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.Deflater;
 
 /**
  * Content-addressed objects on a {@link Storage}: {@code objects/ab/cdef…}, the SHA-256 of the
@@ -34,7 +33,7 @@ import java.util.zip.Deflater;
  * is not written again.
  *
  * <p>Memory stays bounded whatever the size. Content up to one chunk is kept in memory, then
- * hashed, compressed when that pays, and written with one request. Larger content is cut into
+ * hashed, compressed (zstd) when that pays, and written with one request. Larger content is cut into
  * chunks as it is produced: while the caller goes on writing, worker threads hash, compress
  * (or store raw, when the data does not compress) and upload up to {@code parallelism} chunks
  * at a time; the object itself is then a manifest of its chunks. Reading a large object
@@ -134,13 +133,8 @@ public final class StorageContentStore implements ContentStore {
             return;
         }
         int[] encodedLength = new int[1];
-        Deflater deflater = ObjectFormat.newDeflater();
-        try {
-            byte[] encoded = ObjectFormat.encode(data, length, scratch, deflater, encodedLength);
-            storage.writeBytes(key, encoded, 0, encodedLength[0]);
-        } finally {
-            deflater.end();
-        }
+        byte[] encoded = ObjectFormat.encode(data, length, scratch, encodedLength);
+        storage.writeBytes(key, encoded, 0, encodedLength[0]);
     }
 
     private static MessageDigest sha256() {
@@ -304,19 +298,25 @@ public final class StorageContentStore implements ContentStore {
     }
 
     /**
-     * A chunk opened ahead of the reader: a compressed chunk is decoded whole into {@code data}
-     * (decompression runs in parallel); a raw chunk is left as its open {@code stream}, read
-     * straight into the caller's buffer (no extra copy, and the server already sends it).
+     * A chunk opened ahead of the reader. A raw or zstd chunk is left as its open {@code stream}:
+     * the server already sends it, and the reader reads (and decompresses: zstd decodes at
+     * over a GiB/s) straight into its buffer, with no chunk held on the heap. A deflate chunk,
+     * from a machine without zstd, decodes too slowly for that: it is decoded whole into
+     * {@code data}, in parallel.
      */
     private record Chunk(byte[] data, int length, InputStream stream) {
     }
 
-    /** The content of a manifest: its chunks, opened up to {@code parallelism} ahead, in order. */
+    /**
+     * The content of a manifest: its chunks, opened up to {@code 2 * parallelism} ahead, in
+     * order. Against a loaded server each request costs milliseconds before its first byte;
+     * opening well ahead hides that.
+     */
     private final class ChunkReader extends InputStream {
 
         private final ObjectFormat.Manifest manifest;
         private final Deque<Future<Chunk>> ahead = new ArrayDeque<>();
-        private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(parallelism + 2);
+        private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(2 * parallelism + 1);
         private int next;
         private Chunk current;
         private int position;
@@ -328,7 +328,7 @@ public final class StorageContentStore implements ContentStore {
         }
 
         private void fill() {
-            while (ahead.size() < parallelism && next < manifest.chunks().length) {
+            while (ahead.size() < 2 * parallelism && next < manifest.chunks().length) {
                 String chunkHash = manifest.chunks()[next++];
                 ahead.add(workers.submit(() -> fetch(chunkHash)));
             }
@@ -336,8 +336,8 @@ public final class StorageContentStore implements ContentStore {
 
         private Chunk fetch(String chunkHash) throws IOException {
             ObjectFormat.Opened opened = ObjectFormat.open(storage.read(keyOf(chunkHash)));
-            if (opened.kind() == ObjectFormat.RAW && Boolean.parseBoolean(System.getProperty("stratoflow.content.streamRaw", "true"))) {
-                return new Chunk(null, 0, opened.body());
+            if (opened.kind() != ObjectFormat.DEFLATE) {
+                return new Chunk(null, 0, ObjectFormat.content(opened));
             }
             byte[] reuse = spare.poll();
             byte[] data = reuse != null ? reuse : new byte[manifest.chunkSize()];

@@ -54,6 +54,7 @@ class LocalContentStoreTest {
         List<Path> files = objectFiles();
         assertThat(files).hasSize(1);
         assertThat(Files.size(files.get(0))).isLessThan(50 * 1024);
+        assertThat(Arrays.copyOf(Files.readAllBytes(files.get(0)), 5)).as("zstd, marked S").isEqualTo(new byte[] {'S', 'F', 'O', 1, 'S'});
         assertThat(codec.read("text", ref, String.class)).isEqualTo(repetitive);
     }
 

@@ -176,7 +176,7 @@ class S3DatastoreTest {
     @Test
     void aLargeArtifactIsSentInFiveMebibyteChunksAndAKeyOfUnknownLengthAsAMultipartUpload() throws Exception {
         int partSize = 5 * MIB;
-        try (Datastore small = Datastore.open(server.location(prefix + "-parts"), server.settings().withPartSize(partSize))) {
+        try (Datastore small = Datastore.open(server.location(prefix + "-parts"), server.settings().withPartSize(partSize).withChunkSize(partSize))) {
             long size = 64L * MIB + 77;
             MessageDigest expected = MessageDigest.getInstance("SHA-256");
             String hash = small.content().put(out -> generate(size, 99, bytes -> {

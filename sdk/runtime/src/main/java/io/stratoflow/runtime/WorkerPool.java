@@ -213,7 +213,7 @@ final class WorkerPool implements AutoCloseable {
         if (lost != null) {
             int code = waitForExit(worker.process);
             String message = worker.timedOut
-                    ? "timed out after " + java.time.Duration.ofMillis(lost.timeoutMillis()).toString().substring(2).toLowerCase() + " (@Timeout)"
+                    ? io.stratoflow.engine.StepPolicy.timeoutReason(lost.timeoutMillis())
                     : "the worker process running this task exited with code " + code
                     + (code == 137 || code == 9 ? " (killed)" : "") + ". A step must not call System.exit; if it did not, the JVM "
                     + "crashed or was killed by the system (see " + logDir + ")";

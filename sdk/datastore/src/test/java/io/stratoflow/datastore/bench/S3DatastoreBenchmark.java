@@ -65,6 +65,7 @@ public final class S3DatastoreBenchmark {
 
     private static final int MIB = 1 << 20;
     private static final int PART = Integer.getInteger("bench.partMiB", 8) * MIB;
+    private static final int CHUNK = Integer.getInteger("bench.chunkMiB", 16) * MIB;
     private static final int IN_FLIGHT = 4;
     /** Reads are cheap next to writes and noisy on a shared machine: the best of this many counts. */
     private static final int READS = Integer.getInteger("bench.reads", 3);
@@ -73,13 +74,13 @@ public final class S3DatastoreBenchmark {
         long gib = args.length > 0 ? Long.parseLong(args[0]) : 6;
         List<String> contents = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("random", "text");
         long size = gib << 30;
-        System.out.printf(Locale.ROOT, "S3 datastore benchmark: %d GiB per transfer, %d MiB parts/chunks, %d in flight, max heap %d MiB, %d cores%n",
-                gib, PART / MIB, IN_FLIGHT, Runtime.getRuntime().maxMemory() / MIB, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "S3 datastore benchmark: %d GiB per transfer, raw SDK %d MiB parts, datastore %d MiB chunks, %d in flight, max heap %d MiB, %d cores%n",
+                gib, PART / MIB, CHUNK / MIB, IN_FLIGHT, Runtime.getRuntime().maxMemory() / MIB, Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("stratoflow-s3-bench-");
         try (S3TestServer server = S3TestServer.start(dir);
              S3Client raw = server.client()) {
             System.out.println("versitygw at " + server.endpoint() + ", data in " + dir);
-            S3Settings settings = server.settings().withPartSize(PART).withPartsInFlight(IN_FLIGHT);
+            S3Settings settings = server.settings().withPartSize(PART).withChunkSize(CHUNK).withPartsInFlight(IN_FLIGHT);
             List<String> summary = new ArrayList<>();
             for (String content : contents) {
                 Generator generator = Generator.of(content);

@@ -33,12 +33,27 @@ public final class TaskExecutor {
     private final Map<String, RunRecord> runs = new HashMap<>();
     private final ClassLoader classLoader;
 
+    /** Where the last task's time went: loading its inputs, running the step, storing its outputs. */
+    private final Map<String, Long> lastTimings = new LinkedHashMap<>();
+
     public TaskExecutor(ClassLoader classLoader) {
         this.classLoader = classLoader;
     }
 
+    /** An executor that uses an already open datastore for the tasks at its location. */
+    public TaskExecutor(ClassLoader classLoader, Datastore datastore) {
+        this(classLoader);
+        datastores.put(datastore.location(), datastore);
+    }
+
+    /** Milliseconds the last task spent loading inputs ({@code inputs}), in the step ({@code step}) and storing outputs ({@code outputs}). */
+    public Map<String, Long> lastTimings() {
+        return Map.copyOf(lastTimings);
+    }
+
     public TaskResult execute(TaskSpec request) {
         long startedAt = System.currentTimeMillis();
+        lastTimings.clear();
         Datastore datastore = datastores.computeIfAbsent(request.datastore(), Datastore::open);
         try {
             FlowDefinition flow = FlowIntrospector.inspect(flowClass(request.flowClass()));
@@ -59,12 +74,17 @@ public final class TaskExecutor {
                 position = loader.foreachPosition(request, parent, instance);
             }
             TaskContext.bind(instance, new FlowTaskContext(request, flow, position, loader, joined));
+            long stepStarted = System.currentTimeMillis();
+            lastTimings.put("inputs", stepStarted - startedAt);
             invoke(step, instance, inputs);
+            long stepEnded = System.currentTimeMillis();
+            lastTimings.put("step", stepEnded - stepStarted);
             Map<String, ArtifactRef> artifacts = store(flow, datastore, instance);
             Integer splits = step.node().isForeach() ? splits(flow, step, instance) : null;
             datastore.runs().writeTask(request.flow(), request.runId(), new TaskRecord(request.step(), request.taskId(),
                     request.attempt(), TaskRecord.SUCCEEDED, artifacts, splits, null, startedAt, System.currentTimeMillis(),
                     position.inputRef()));
+            lastTimings.put("outputs", System.currentTimeMillis() - stepEnded);
             return TaskResult.success(splits);
         } catch (StepFailure e) {
             return fail(datastore, request, startedAt, e.getCause(), e.getCause() instanceof OutOfMemoryError);

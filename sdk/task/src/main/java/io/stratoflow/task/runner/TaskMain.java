@@ -6,9 +6,12 @@ import io.stratoflow.task.TaskSpec;
 import io.stratoflow.task.TaskSpecCodec;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The task runner in a task's container: reads the task's spec from its environment, fetches the
@@ -44,19 +47,31 @@ public final class TaskMain {
     }
 
     static TaskReport run(TaskSpec spec) {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        timings.put("jvm", ManagementFactory.getRuntimeMXBean().getUptime());
+        long mark = System.currentTimeMillis();
         Datastore datastore = Datastore.open(spec.datastore());
+        timings.put("datastore", System.currentTimeMillis() - mark);
+        mark = System.currentTimeMillis();
         ClassLoader flowClasses = CodeLoader.classLoaderFor(spec, datastore, TaskMain.class.getClassLoader());
+        timings.put("code", System.currentTimeMillis() - mark);
         TaskResult result;
-        try (TaskOutput output = TaskOutput.capture(datastore, spec)) {
-            result = new TaskExecutor(flowClasses).execute(spec);
+        TaskExecutor executor = new TaskExecutor(flowClasses, datastore);
+        TaskOutput output = TaskOutput.capture(datastore, spec);
+        try {
+            result = executor.execute(spec);
             if (result.failure() != null) {
                 System.err.print(result.failure().stackTrace());
             }
+        } finally {
+            timings.putAll(executor.lastTimings());
+            mark = System.currentTimeMillis();
+            output.close();
+            timings.put("logs", System.currentTimeMillis() - mark);
         }
-        if (result.succeeded()) {
-            return TaskReport.succeeded(result.splits());
-        }
-        return TaskReport.failed(result.failure().exceptionType(), result.failure().message(), result.retireWorker());
+        TaskReport report = result.succeeded() ? TaskReport.succeeded(result.splits())
+                : TaskReport.failed(result.failure().exceptionType(), result.failure().message(), result.retireWorker());
+        return report.withTimings(timings);
     }
 
     private static void writeTerminationMessage(String message) {
