@@ -251,6 +251,9 @@ class S3DatastoreTest {
         try (Datastore refused = Datastore.open(server.location(prefix), unknown)) {
             assertThatThrownBy(() -> refused.runs().readRun("F", "1"))
                     .isInstanceOf(DatastoreException.class).hasMessageContaining("AWS_ACCESS_KEY_ID");
+            assertThatThrownBy(refused::checkWritable)
+                    .isInstanceOf(DatastoreException.class).hasMessageContaining("rejected the credentials")
+                    .hasMessageNotContaining("does not exist");
         }
     }
 

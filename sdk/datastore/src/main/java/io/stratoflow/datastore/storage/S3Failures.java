@@ -35,13 +35,13 @@ final class S3Failures {
             String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
             String detail = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorMessage();
             int status = service.statusCode();
-            if ("NoSuchBucket".equals(code) || status == 404 && key == null) {
-                return new DatastoreException("The bucket '" + bucket + "' does not exist at " + endpoint + " (" + what
-                        + "). Create it (for example: aws s3 mb s3://" + bucket + ") or fix the datastore root " + root + ".", e);
-            }
             if (isCredentialCode(code)) {
                 return new DatastoreException("S3 at " + endpoint + " rejected the credentials for bucket '" + bucket + "' ("
                         + code + (detail == null ? "" : ": " + detail) + "). " + CREDENTIAL_ADVICE + " " + root + ".", e);
+            }
+            if ("NoSuchBucket".equals(code) || status == 404 && key == null && (code == null || code.isEmpty())) {
+                return new DatastoreException("The bucket '" + bucket + "' does not exist at " + endpoint + " (" + what
+                        + "). Create it (for example: aws s3 mb s3://" + bucket + ") or fix the datastore root " + root + ".", e);
             }
             if ("AccessDenied".equals(code) || status == 403) {
                 return new DatastoreException("S3 at " + endpoint + " denied " + what + " (" + (code == null ? "403" : code)

@@ -28,7 +28,6 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,20 +149,13 @@ public final class S3Storage implements Storage, AutoCloseable {
         }
     }
 
+    /** Virtual-host addressing ({@code bucket.host}) cannot work for these: use path-style. */
     private static boolean isLocalOrLiteral(String host) {
         if (host == null) {
             return false;
         }
-        return host.equals("localhost") || host.startsWith("[") || host.chars().allMatch(c -> Character.isDigit(c) || c == '.')
-                || host.contains(":") || isLoopback(host);
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            return host.endsWith(".localhost") || InetAddress.getByName(host).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
-        }
+        return host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("[") || host.contains(":")
+                || host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
     }
 
     private static String firstNonBlank(String... values) {

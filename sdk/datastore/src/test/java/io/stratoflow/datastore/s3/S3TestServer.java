@@ -87,10 +87,14 @@ public final class S3TestServer implements AutoCloseable {
             Path binary = binary();
             Path directory = dataDirectory != null ? Files.createDirectories(dataDirectory) : Files.createTempDirectory("stratoflow-s3-");
             Path data = Files.createDirectories(directory.resolve("data"));
+            // Metadata in sidecar files, not extended attributes: ext4 keeps all of a file's
+            // attributes in one 4 KiB block, and a multipart upload of 6 GiB in 8 MiB parts
+            // needs more (versitygw then fails the completion with "no space left on device").
+            Path metadata = Files.createDirectories(directory.resolve("metadata"));
             int port = freePort();
             Path log = directory.resolve("versitygw.log");
             Process process = new ProcessBuilder(binary.toString(), "--port", "127.0.0.1:" + port, "--access", ACCESS_KEY,
-                    "--secret", SECRET_KEY, "--region", "us-east-1", "--quiet", "posix", data.toString())
+                    "--secret", SECRET_KEY, "--region", "us-east-1", "--quiet", "posix", "--sidecar", metadata.toString(), data.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             S3TestServer server = new S3TestServer(process, directory, "http://127.0.0.1:" + port, log);
             server.awaitListening(port);
