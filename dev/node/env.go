@@ -16,6 +16,7 @@ import (
 type objectSource interface {
 	Secret(ctx context.Context, namespace, name string) (*v1.Secret, error)
 	ConfigMap(ctx context.Context, namespace, name string) (*v1.ConfigMap, error)
+	Token(ctx context.Context, pod *v1.Pod, audience string, expirationSeconds int64) (string, error)
 }
 
 // configError is a container configuration problem the kubelet reports as
@@ -232,6 +233,9 @@ func resourceValue(pod *v1.Pod, self *v1.Container, ref *v1.ResourceFieldSelecto
 		if c == nil {
 			return "", configErrorf("resourceFieldRef: no container %q", ref.ContainerName)
 		}
+	}
+	if c == nil {
+		return "", configErrorf("resourceFieldRef %s: no container named", ref.Resource)
 	}
 	kind, name, ok := strings.Cut(ref.Resource, ".")
 	if !ok || (kind != "limits" && kind != "requests") {

@@ -32,6 +32,10 @@ func (f fakeObjects) ConfigMap(_ context.Context, _, name string) (*v1.ConfigMap
 	return nil, apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, name)
 }
 
+func (f fakeObjects) Token(_ context.Context, pod *v1.Pod, audience string, _ int64) (string, error) {
+	return "token-of-" + pod.Name + "-for-" + audience, nil
+}
+
 var objects = fakeObjects{
 	secrets:    map[string]*v1.Secret{"creds": {Data: map[string][]byte{"password": []byte("s3cret"), "user": []byte("bob"), "bad key": []byte("x")}}},
 	configMaps: map[string]*v1.ConfigMap{"settings": {Data: map[string]string{"MODE": "fast", "LEVEL": "3"}}},

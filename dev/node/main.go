@@ -137,9 +137,13 @@ func run(args []string) error {
 		return err
 	}
 	cfg.imagesFile = store.path
-	self, err := os.Executable()
-	if err != nil {
-		return err
+	// The helper is this very binary: /proc/self/exe stays it even when a rebuild replaces the
+	// file (a new helper protocol must not meet an old node).
+	self := "/proc/self/exe"
+	if _, err := os.Stat(self); err != nil {
+		if self, err = os.Executable(); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(filepath.Join(cfg.stateDir, "pods"), 0o755); err != nil {
 		return err

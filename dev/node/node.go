@@ -72,6 +72,8 @@ func (a apiObjects) ConfigMap(ctx context.Context, ns, name string) (*v1.ConfigM
 	return a.client.CoreV1().ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{})
 }
 
+func metav1CreateOptions() metav1.CreateOptions { return metav1.CreateOptions{} }
+
 // register creates the Node, or updates the labels, taints and status of an existing one.
 func (n *node) register(ctx context.Context) error {
 	nodes := n.client.CoreV1().Nodes()

@@ -614,41 +614,10 @@ func (w *podWorker) volumeDir(pod *v1.Pod, v *v1.Volume) (string, error) {
 			}
 		}
 		return p, nil
-	case v.Secret != nil || v.ConfigMap != nil:
-		files := map[string][]byte{}
-		var items []v1.KeyToPath
-		mode := int32(0o644)
-		optional := false
-		ctx := context.Background()
-		if v.Secret != nil {
-			items, optional = v.Secret.Items, v.Secret.Optional != nil && *v.Secret.Optional
-			if v.Secret.DefaultMode != nil {
-				mode = *v.Secret.DefaultMode
-			}
-			s, err := w.n.objects.Secret(ctx, pod.Namespace, v.Secret.SecretName)
-			if err != nil && !(apierrors.IsNotFound(err) && optional) {
-				return "", configErrorf("secret %q for volume %s: %v", v.Secret.SecretName, v.Name, err)
-			}
-			if s != nil {
-				files = s.Data
-			}
-		} else {
-			items, optional = v.ConfigMap.Items, v.ConfigMap.Optional != nil && *v.ConfigMap.Optional
-			if v.ConfigMap.DefaultMode != nil {
-				mode = *v.ConfigMap.DefaultMode
-			}
-			m, err := w.n.objects.ConfigMap(ctx, pod.Namespace, v.ConfigMap.Name)
-			if err != nil && !(apierrors.IsNotFound(err) && optional) {
-				return "", configErrorf("configmap %q for volume %s: %v", v.ConfigMap.Name, v.Name, err)
-			}
-			if m != nil {
-				for k, val := range m.Data {
-					files[k] = []byte(val)
-				}
-				for k, val := range m.BinaryData {
-					files[k] = val
-				}
-			}
+	case v.Secret != nil || v.ConfigMap != nil || v.Projected != nil || v.DownwardAPI != nil:
+		files, err := volumeFiles(context.Background(), w.n.objects, pod, v, w.n.cfg)
+		if err != nil {
+			return "", err
 		}
 		if err := os.RemoveAll(dir); err != nil {
 			return "", err
@@ -656,46 +625,24 @@ func (w *podWorker) volumeDir(pod *v1.Pod, v *v1.Volume) (string, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
 		}
-		write := func(rel string, data []byte, m int32) error {
+		for rel, f := range files {
 			p := filepath.Join(dir, filepath.Clean("/"+rel))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				return err
+				return "", err
 			}
-			if err := os.WriteFile(p, data, os.FileMode(m)); err != nil {
-				return err
+			if err := os.WriteFile(p, f.data, os.FileMode(f.mode)); err != nil {
+				return "", err
 			}
 			if fsGroup >= 0 {
 				_ = os.Chown(p, -1, fsGroup)
 			}
-			return os.Chmod(p, os.FileMode(m))
-		}
-		if len(items) > 0 {
-			for _, it := range items {
-				data, ok := files[it.Key]
-				if !ok {
-					if optional {
-						continue
-					}
-					return "", configErrorf("volume %s: key %s not found", v.Name, it.Key)
-				}
-				m := mode
-				if it.Mode != nil {
-					m = *it.Mode
-				}
-				if err := write(it.Path, data, m); err != nil {
-					return "", err
-				}
-			}
-		} else {
-			for k, data := range files {
-				if err := write(k, data, mode); err != nil {
-					return "", err
-				}
+			if err := os.Chmod(p, os.FileMode(f.mode)); err != nil {
+				return "", err
 			}
 		}
 		return dir, nil
 	}
-	return "", configErrorf("volume %s: only emptyDir, hostPath, secret and configMap volumes are supported by stratoflow-node", v.Name)
+	return "", configErrorf("volume %s: only emptyDir, hostPath, secret, configMap, downwardAPI and projected volumes are supported by stratoflow-node", v.Name)
 }
 
 // start starts a prepared container; on a start error the container is terminated (StartError).
