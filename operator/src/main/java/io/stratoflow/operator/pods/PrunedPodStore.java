@@ -3,6 +3,7 @@ package io.stratoflow.operator.pods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -116,9 +117,26 @@ public final class PrunedPodStore extends BasicItemStore<Pod> {
         }
         if (from.getContainerStatuses() != null) {
             status.setContainerStatuses(from.getContainerStatuses().stream()
-                    .filter(s -> s.getState() != null && s.getState().getTerminated() != null)
-                    .map(PrunedPodStore::terminated).toList());
+                    .filter(s -> s.getState() != null && (s.getState().getTerminated() != null
+                            || s.getState().getWaiting() != null && StuckContainers.isStuck(s.getState().getWaiting().getReason())))
+                    .map(s -> s.getState().getTerminated() != null ? terminated(s) : stuck(s)).toList());
         }
+        return status;
+    }
+
+    /** A container that cannot start: its reason and message are what the Run reports. */
+    private static ContainerStatus stuck(ContainerStatus from) {
+        ContainerStateWaiting waiting = new ContainerStateWaiting();
+        waiting.setAdditionalProperties(NO_EXTRA_PROPERTIES);
+        waiting.setReason(shared(from.getState().getWaiting().getReason()));
+        waiting.setMessage(from.getState().getWaiting().getMessage());
+        ContainerState state = new ContainerState();
+        state.setAdditionalProperties(NO_EXTRA_PROPERTIES);
+        state.setWaiting(waiting);
+        ContainerStatus status = new ContainerStatus();
+        status.setAdditionalProperties(NO_EXTRA_PROPERTIES);
+        status.setName(shared(from.getName()));
+        status.setState(state);
         return status;
     }
 

@@ -9,6 +9,7 @@ import io.stratoflow.engine.Observation;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.StepPolicy;
 import io.stratoflow.engine.TaskKey;
+import io.stratoflow.operator.pods.StuckContainers;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.task.TaskReport;
 import io.stratoflow.task.TaskSpecCodec;
@@ -34,9 +35,7 @@ final class TaskObserver {
     record Unschedulable(TaskKey task, int attempt, String pod, String message, Duration since, boolean cannotStart) {
     }
 
-    /** Waiting reasons of a container that will not start without a change (a kubelet keeps retrying them). */
-    private static final java.util.Set<String> CANNOT_START = java.util.Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
-            "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError");
+
 
     record Observed(List<Observation> observations, List<Unschedulable> unschedulable, List<ActiveTask> withoutPod) {
     }
@@ -88,7 +87,7 @@ final class TaskObserver {
             return Optional.empty();
         }
         return pod.getStatus().getContainerStatuses().stream().map(ContainerStatus::getState)
-                .filter(s -> s != null && s.getWaiting() != null && CANNOT_START.contains(s.getWaiting().getReason()))
+                .filter(s -> s != null && s.getWaiting() != null && StuckContainers.isStuck(s.getWaiting().getReason()))
                 .map(s -> s.getWaiting()).findFirst();
     }
 

@@ -24,12 +24,14 @@ import java.util.Map;
  * Java flows as `export` makes them for a cluster: the Flow from the class, its code package
  * (the directory its classes were compiled to) stored in the cluster's datastore. Every step is
  * placed on the executing node's pool, since the simulated KWOK nodes run nothing, and asks for
- * at most {@link #MAX_MEMORY} so that several tasks fit the node at once.
+ * at most {@link #MAX_MEMORY} and {@link #CPU} so that several tasks fit the node at once.
  */
 public final class ClusterFlows {
 
     public static final String EXEC_POOL = "exec";
     static final String MAX_MEMORY = "1500M";
+    /** A quarter of a core: the executing node's 8 CPUs then hold a Run's eight workers and more. */
+    static final String CPU = "250m";
 
     private ClusterFlows() {
     }
@@ -68,7 +70,7 @@ public final class ClusterFlows {
                 .compareTo(io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(new io.fabric8.kubernetes.api.model.Quantity(MAX_MEMORY))) > 0) {
             memory = MAX_MEMORY;
         }
-        step.resources = new ResourceRequest("1", memory, null, null);
+        step.resources = new ResourceRequest(CPU, memory, null, null);
     }
 
     private static Path classesOf(Class<?> type) {

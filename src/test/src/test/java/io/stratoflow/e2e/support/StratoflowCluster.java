@@ -53,6 +53,16 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
         }
     }
 
+    /** Starts the whole stack outside JUnit (for a benchmark); {@link #close()} stops it. */
+    public static synchronized StratoflowCluster startStandalone() {
+        if (running == null) {
+            StratoflowCluster cluster = new StratoflowCluster();
+            cluster.start();
+            running = cluster;
+        }
+        return running;
+    }
+
     public static KubernetesClient client() {
         return running().admin;
     }
