@@ -350,10 +350,16 @@ func (n *node) failRestarted(pod *v1.Pod) {
 // deletePod removes a Pod whose containers ended, with grace period 0 (as a kubelet does).
 func (n *node) deletePod(ns, name string, uid types.UID) {
 	zero := int64(0)
-	err := n.client.CoreV1().Pods(ns).Delete(context.Background(), name,
-		metav1.DeleteOptions{GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &uid}})
-	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
-		n.logf("pod %s/%s: delete: %v", ns, name, err)
+	for attempt := 0; attempt < 8; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := n.client.CoreV1().Pods(ns).Delete(ctx, name,
+			metav1.DeleteOptions{GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &uid}})
+		cancel()
+		if err == nil || apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+			return
+		}
+		n.logf("pod %s/%s: delete (try %d): %v", ns, name, attempt+1, err)
+		time.Sleep(time.Duration(200<<attempt) * time.Millisecond)
 	}
 }
 

@@ -715,6 +715,9 @@ func (w *podWorker) publish() {
 		w.logf("status: %v", err)
 		return
 	}
+	// Transient failures (API server restarting, overloaded) are retried for up to two minutes;
+	// a status the API server refuses is given up after three tries.
+	giveUp := time.Now().Add(2 * time.Minute)
 	for attempt := 0; ; attempt++ {
 		ctx, cancel := context.WithTimeout(w.n.ctx, 30*time.Second)
 		updated, err := w.n.client.CoreV1().Pods(w.ns).Patch(ctx, w.name, types.MergePatchType, patch, metav1.PatchOptions{}, "status")
@@ -731,10 +734,18 @@ func (w *podWorker) publish() {
 		case apierrors.IsConflict(err) || w.n.ctx.Err() != nil:
 			// another Pod of that name (the uid differs), or the node is stopping
 			return
-		case attempt >= 6:
+		case time.Now().After(giveUp) || (attempt >= 2 && (apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) || apierrors.IsForbidden(err))):
 			w.logf("status not written: %v", err)
 			return
 		}
-		time.Sleep(time.Duration(100<<attempt) * time.Millisecond)
+		delay := time.Duration(100<<min(attempt, 6)) * time.Millisecond
+		if attempt > 0 {
+			w.logf("writing status (try %d): %v", attempt+1, err)
+		}
+		select {
+		case <-w.n.ctx.Done():
+			return
+		case <-time.After(delay):
+		}
 	}
 }
