@@ -8,6 +8,7 @@ import io.stratoflow.e2e.support.Runs;
 import io.stratoflow.e2e.support.StratoflowCluster;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.Run;
+import io.stratoflow.task.TaskSpecCodec;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,8 @@ class ResilienceTest {
         assertThat(names).allMatch(n -> n.endsWith("-0"));
         Pod join = Runs.pods(client, NAMESPACE, "wide-1", "join").get(0);
         assertThat(Runs.pods(client, NAMESPACE, "wide-1", "join")).hasSize(1);
-        assertThat(join.getSpec().getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals("STRATOFLOW_INPUTS")
-                && e.getValue().contains("\"count\":200"));
+        assertThat(join.getSpec().getContainers().get(0).getEnv()).anyMatch(e -> e.getName().equals(TaskSpecCodec.ENVIRONMENT_VARIABLE)
+                && TaskSpecCodec.decode(e.getValue()).branches().count() == 200);
         assertThat(done.getStatus().engine.at("/steps/work/frames").toString()).contains("\"succeeded\":\"0-199\"");
         assertThat(done.getStatus().progress).isEqualTo("203/203");
     }
