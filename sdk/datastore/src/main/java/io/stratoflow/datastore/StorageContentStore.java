@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chunks as it is produced: while the caller goes on writing, worker threads hash, compress
  * (or store raw, when the data does not compress) and upload up to {@code parallelism} chunks
  * at a time; the object itself is then a manifest of its chunks. Reading a large object
- * fetches and decompresses the next chunks ahead of the reader, in parallel.
+ * opens the next chunks ahead of the reader, in parallel, and streams them to it.
  */
 public final class StorageContentStore implements ContentStore {
 
@@ -159,6 +159,7 @@ public final class StorageContentStore implements ContentStore {
         private byte[] buffer = new byte[ObjectFormat.HEADER + Math.min(chunkSize, 64 * 1024)];
         private int filled;
         private long total;
+        private int checked;
         private boolean finished;
 
         @Override
@@ -219,11 +220,10 @@ public final class StorageContentStore implements ContentStore {
             filled = 0;
         }
 
+        /** Stops the writer at the first chunk that failed (a refused upload, a full disk) instead of at the end. */
         private void throwIfFailed() throws IOException {
-            for (Future<byte[]> chunk : chunks) {
-                if (chunk.isDone()) {
-                    await(chunk);
-                }
+            while (checked < chunks.size() && chunks.get(checked).isDone()) {
+                await(chunks.get(checked++));
             }
         }
 
