@@ -49,6 +49,7 @@ public final class StorageContentStore implements ContentStore {
     private final Storage storage;
     private final int chunkSize;
     private final int parallelism;
+    private final int compressing;
     private final ExecutorService workers;
 
     public StorageContentStore(Storage storage) {
@@ -66,6 +67,7 @@ public final class StorageContentStore implements ContentStore {
         this.storage = storage;
         this.chunkSize = chunkSize;
         this.parallelism = parallelism;
+        this.compressing = Math.max(1, Math.min(parallelism, Runtime.getRuntime().availableProcessors()));
         this.workers = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "stratoflow-content-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
@@ -153,7 +155,9 @@ public final class StorageContentStore implements ContentStore {
 
         private final MessageDigest whole = sha256();
         private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(parallelism + 1);
-        private final BlockingQueue<byte[]> scratches = new ArrayBlockingQueue<>(parallelism);
+        /** Compression buffers: no more chunks compress at once than there are cores, which bounds memory too. */
+        private final BlockingQueue<byte[]> scratches = new ArrayBlockingQueue<>(compressing);
+        private final Semaphore compressors = new Semaphore(compressing);
         private final Semaphore inFlight = new Semaphore(parallelism);
         private final List<Future<byte[]>> chunks = new ArrayList<>();
         private byte[] buffer = new byte[ObjectFormat.HEADER + Math.min(chunkSize, 64 * 1024)];
@@ -202,14 +206,22 @@ public final class StorageContentStore implements ContentStore {
                     digest.update(data, ObjectFormat.HEADER, length);
                     byte[] hash = digest.digest();
                     store(HexFormat.of().formatHex(hash), data, length, size -> {
+                        compressors.acquireUninterruptibly();
                         byte[] pooled = scratches.poll();
-                        scratch[0] = pooled != null ? pooled : new byte[ObjectFormat.HEADER + chunkSize];
+                        try {
+                            scratch[0] = pooled != null ? pooled : new byte[ObjectFormat.HEADER + chunkSize];
+                        } finally {
+                            if (scratch[0] == null) {
+                                compressors.release();
+                            }
+                        }
                         return scratch[0];
                     });
                     return hash;
                 } finally {
                     if (scratch[0] != null) {
                         scratches.offer(scratch[0]);
+                        compressors.release();
                     }
                     spare.offer(data);
                     inFlight.release();
