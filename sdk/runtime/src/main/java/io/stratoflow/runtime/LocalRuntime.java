@@ -7,7 +7,6 @@ import io.stratoflow.datastore.RunRecord;
 import io.stratoflow.datastore.TaskRecord;
 import io.stratoflow.definition.FlowDefinition;
 import io.stratoflow.definition.ParameterDefinition;
-import io.stratoflow.definition.StepDefinition;
 import io.stratoflow.engine.Action;
 import io.stratoflow.engine.Decision;
 import io.stratoflow.engine.Observation;
@@ -15,16 +14,12 @@ import io.stratoflow.engine.RunEngine;
 import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.StepPolicy;
-import io.stratoflow.engine.TaskInputs;
 import io.stratoflow.engine.TaskKey;
 import io.stratoflow.task.TaskSpec;
 import io.stratoflow.task.actions.TaskRecords;
 import io.stratoflow.task.runner.TaskResult;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,7 +30,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs a flow on this machine: the engine decides, worker processes run the tasks, the local
