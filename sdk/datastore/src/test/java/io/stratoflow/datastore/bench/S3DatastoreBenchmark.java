@@ -93,7 +93,7 @@ public final class S3DatastoreBenchmark {
                     rawRead = Math.max(rawRead, timed(size, () -> check(size, rawDownload(raw, server.bucket(), "raw/" + content))));
                 }
                 raw.deleteObject(b -> b.bucket(server.bucket()).key("raw/" + content));
-                long rawHeap = peakHeap();
+                String rawHeap = peakHeap();
 
                 resetPeaks();
                 String[] hash = new String[1];
@@ -113,19 +113,19 @@ public final class S3DatastoreBenchmark {
                     }
                 }
                 deleteAll(raw, server.bucket(), "bench-" + content + "/");
-                long storeHeap = peakHeap();
+                String storeHeap = peakHeap();
 
-                System.out.printf(Locale.ROOT, "[%s] raw SDK    write %7.1f MiB/s   read %7.1f MiB/s   peak heap %4d MiB%n",
-                        content, rawWrite, rawRead, rawHeap / MIB);
-                System.out.printf(Locale.ROOT, "[%s] datastore  write %7.1f MiB/s   read %7.1f MiB/s   peak heap %4d MiB   stored %.0f MiB (%.2f of the content)%n",
-                        content, storeWrite, storeRead, storeHeap / MIB, stored / (double) MIB, stored / (double) size);
+                System.out.printf(Locale.ROOT, "[%s] raw SDK    write %7.1f MiB/s   read %7.1f MiB/s   %s%n",
+                        content, rawWrite, rawRead, rawHeap);
+                System.out.printf(Locale.ROOT, "[%s] datastore  write %7.1f MiB/s   read %7.1f MiB/s   %s   stored %.0f MiB (%.2f of the content)%n",
+                        content, storeWrite, storeRead, storeHeap, stored / (double) MIB, stored / (double) size);
                 summary.add(String.format(Locale.ROOT, "%-6s datastore/raw: write %3.0f %%, read %3.0f %%", content,
                         100 * storeWrite / rawWrite, 100 * storeRead / rawRead));
             }
             System.out.println();
             summary.forEach(System.out::println);
-            System.out.printf(Locale.ROOT, "JVM peak heap over the whole run: %d MiB (max %d MiB)%n", peakHeapEver / MIB,
-                    Runtime.getRuntime().maxMemory() / MIB);
+            System.out.printf(Locale.ROOT, "JVM peak heap over the whole run: %d MiB in use, %d MiB live after GC (max %d MiB)%n",
+                    peakInUseEver / MIB, peakLiveEver / MIB, Runtime.getRuntime().maxMemory() / MIB);
         } finally {
             deleteTree(dir);
         }
@@ -224,27 +224,52 @@ public final class S3DatastoreBenchmark {
 
     // peak heap, from the memory pool MXBeans
 
-    private static long peakHeapEver;
+    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+    private static volatile long peakInUse;
+    private static volatile long peakLive;
+    private static long peakInUseEver;
+    private static long peakLiveEver;
+
+    static {
+        Thread sampler = new Thread(() -> {
+            while (true) {
+                long inUse = 0;
+                long live = 0;
+                for (MemoryPoolMXBean pool : HEAP_POOLS) {
+                    inUse += pool.getUsage().getUsed();
+                    if (pool.getCollectionUsage() != null) {
+                        live += pool.getCollectionUsage().getUsed();
+                    }
+                }
+                peakInUse = Math.max(peakInUse, inUse);
+                peakLive = Math.max(peakLive, live);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
 
     private static void resetPeaks() {
         System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
+        peakInUse = 0;
+        peakLive = 0;
     }
 
-    /** The sum of the heap pools' peaks since the last reset: an upper bound of the heap in use at any moment. */
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        peakHeapEver = Math.max(peakHeapEver, peak);
-        return peak;
+    /**
+     * The heap in use at once (the heap pools' usage summed at the same instant, sampled every
+     * 5 ms: garbage included, so it approaches the maximum whenever allocation runs ahead of a
+     * collection), and the live heap (what the pools held after their last collection).
+     */
+    private static String peakHeap() {
+        peakInUseEver = Math.max(peakInUseEver, peakInUse);
+        peakLiveEver = Math.max(peakLiveEver, peakLive);
+        return String.format(Locale.ROOT, "peak heap %3d MiB in use, %3d MiB live after GC", peakInUse / MIB, peakLive / MIB);
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -42,7 +42,7 @@ public final class S3TestServer implements AutoCloseable {
 
     private static S3TestServer shared;
 
-    private final Process process;
+    private Process process;
     private final Path directory;
     private final String endpoint;
     private final Path log;
@@ -86,16 +86,14 @@ public final class S3TestServer implements AutoCloseable {
         try {
             Path binary = binary();
             Path directory = dataDirectory != null ? Files.createDirectories(dataDirectory) : Files.createTempDirectory("stratoflow-s3-");
-            Path data = Files.createDirectories(directory.resolve("data"));
+            Files.createDirectories(directory.resolve("data"));
             // Metadata in sidecar files, not extended attributes: ext4 keeps all of a file's
             // attributes in one 4 KiB block, and a multipart upload of 6 GiB in 8 MiB parts
             // needs more (versitygw then fails the completion with "no space left on device").
-            Path metadata = Files.createDirectories(directory.resolve("metadata"));
+            Files.createDirectories(directory.resolve("metadata"));
             int port = freePort();
             Path log = directory.resolve("versitygw.log");
-            Process process = new ProcessBuilder(binary.toString(), "--port", "127.0.0.1:" + port, "--access", ACCESS_KEY,
-                    "--secret", SECRET_KEY, "--region", "us-east-1", "--quiet", "posix", "--sidecar", metadata.toString(), data.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = launch(binary, port, directory, log);
             S3TestServer server = new S3TestServer(process, directory, "http://127.0.0.1:" + port, log);
             server.awaitListening(port);
             try (S3Client client = server.client()) {
@@ -105,6 +103,29 @@ public final class S3TestServer implements AutoCloseable {
                 throw e;
             }
             return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Process launch(Path binary, int port, Path directory, Path log) throws IOException {
+        return new ProcessBuilder(binary.toString(), "--port", "127.0.0.1:" + port, "--access", ACCESS_KEY,
+                "--secret", SECRET_KEY, "--region", "us-east-1", "--quiet", "posix", "--sidecar", directory.resolve("metadata").toString(),
+                directory.resolve("data").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** Stops the server, keeping its data, so that a test can see what an unreachable endpoint does; {@link #resume()} undoes it. */
+    public synchronized void pause() {
+        stopProcess();
+    }
+
+    /** Starts the server again on the same port with the same data. */
+    public synchronized void resume() {
+        try {
+            int port = java.net.URI.create(endpoint).getPort();
+            process = launch(binary(), port, directory, log);
+            awaitListening(port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -148,6 +169,11 @@ public final class S3TestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stopProcess();
+        deleteDirectory();
+    }
+
+    private void stopProcess() {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -156,6 +182,9 @@ public final class S3TestServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void deleteDirectory() {
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
