@@ -176,6 +176,23 @@ class JavaStepsInPodsTest {
         assertThat(failed.getStatus().message).contains("no-such-bucket");
     }
 
+    @Test
+    void anS3EndpointThePodCannotReachIsNamedOnTheRunAndNothingStoredIsLost() {
+        Flow flow = ClusterFlows.export(BranchingFlow.class, cluster);
+        client.resource(flow).inNamespace(NAMESPACE).serverSideApply();
+        String packageId = flow.getSpec().runner.codePackage;
+        StratoflowCluster.s3().pause();
+        try {
+            client.resource(ClusterFlows.run(BranchingFlow.class, "no-s3-1", Map.of())).inNamespace(NAMESPACE).create();
+            Run failed = Runs.awaitPhase(client, NAMESPACE, "no-s3-1", "Failed", RUN_TIMEOUT);
+            assertThat(failed.getStatus().message).contains("Cannot reach the S3 endpoint " + StratoflowCluster.s3().endpoint())
+                    .contains("refused");
+        } finally {
+            StratoflowCluster.s3().resume();
+        }
+        assertThat(cluster.content().contains(packageId)).as("the code package stored before the outage").isTrue();
+    }
+
     private void assertParity(Class<? extends FlowSpec> type, String runName, Map<String, Object> parameters) {
         runOnCluster(type, runName, parameters, "Succeeded");
         RunOutcome here = LocalRuns.run(type, parameters, local);
