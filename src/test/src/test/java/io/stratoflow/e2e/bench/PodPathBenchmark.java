@@ -67,6 +67,8 @@ public final class PodPathBenchmark {
                 }
             })) {
                 Flow flow = ClusterFlows.export(FanOutFlow.class, StratoflowCluster.datastore());
+                // Trivial steps: 512 MB each lets 16 run at once on the executing node's 16 GiB.
+                flow.getSpec().steps.forEach(step -> step.resources.memory = "512M");
                 client.resource(flow).inNamespace(NAMESPACE).serverSideApply();
                 long started = System.nanoTime();
                 var run = ClusterFlows.run(FanOutFlow.class, "fan-out-" + width, Map.of("width", width));
