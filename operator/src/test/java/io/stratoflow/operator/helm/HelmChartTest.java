@@ -174,6 +174,32 @@ class HelmChartTest {
     }
 
     @Test
+    void theDatastoreReachesTheOperatorAndItsCredentialsOnlyThroughASecret() {
+        Container operator = operatorContainer(HelmChart.one(chart.render(work, """
+                datastore:
+                  root: s3://flows-bucket/stratoflow
+                  endpoint: http://minio.storage:9000
+                  region: eu-west-1
+                  pathStyle: true
+                  credentialsSecret: stratoflow-datastore
+                """), Deployment.class));
+        assertThat(env(operator)).contains(
+                entry("STRATOFLOW_OPERATOR_DATASTORE_ROOT", "s3://flows-bucket/stratoflow"),
+                entry("STRATOFLOW_OPERATOR_DATASTORE_ENDPOINT", "http://minio.storage:9000"),
+                entry("STRATOFLOW_OPERATOR_DATASTORE_REGION", "eu-west-1"),
+                entry("STRATOFLOW_OPERATOR_DATASTORE_PATH_STYLE", "true"),
+                entry("STRATOFLOW_OPERATOR_DATASTORE_SECRET", "stratoflow-datastore"));
+        assertThat(operator.getEnvFrom()).singleElement()
+                .satisfies(from -> assertThat(from.getSecretRef().getName()).isEqualTo("stratoflow-datastore"));
+        assertThat(env(operator).keySet()).noneMatch(name -> name.startsWith("AWS_"));
+
+        Container withoutDatastore = operatorContainer(HelmChart.one(chart.render(work, ""), Deployment.class));
+        assertThat(env(withoutDatastore)).doesNotContainKey("STRATOFLOW_OPERATOR_DATASTORE_ROOT");
+        assertThat(withoutDatastore.getEnvFrom()).isEmpty();
+        assertThatThrownBy(() -> chart.template(work, "datastore:\n  root: not-a-url\n")).hasMessageContaining("datastore");
+    }
+
+    @Test
     void twoReplicasElectALeader() {
         List<HasMetadata> objects = chart.render(work, "replicas: 2\n");
         Deployment deployment = HelmChart.one(objects, Deployment.class);
