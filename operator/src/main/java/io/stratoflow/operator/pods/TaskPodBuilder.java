@@ -45,6 +45,12 @@ public final class TaskPodBuilder {
     /** @param datastore where the flow's tasks keep artifacts and logs; null for a flow of plain containers only */
     public Pod build(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
                      TaskResources resources, ComputePool pool, DatastoreLocation datastore) {
+        return build(run, flow, step, task, attempt, inputs, resources, pool, datastore, run.getSpec().parameters);
+    }
+
+    /** @param parameters the run's parameter values (a resumed Run that sets none has its origin's) */
+    public Pod build(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
+                     TaskResources resources, ComputePool pool, DatastoreLocation datastore, Map<String, String> parameters) {
         String runName = run.getMetadata().getName();
         String flowName = run.getSpec().flowRef.name;
         Map<String, String> labels = new LinkedHashMap<>();
@@ -100,19 +106,19 @@ public final class TaskPodBuilder {
                         .withRunAsUser(1000L)
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                     .endSecurityContext()
-                    .withContainers(container(run, flow, step, task, attempt, inputs, resources, datastore))
+                    .withContainers(container(run, flow, step, task, attempt, inputs, resources, datastore, parameters))
                 .endSpec()
                 .build();
     }
 
     private Container container(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
-                                TaskResources resources, DatastoreLocation datastore) {
+                                TaskResources resources, DatastoreLocation datastore, Map<String, String> parameters) {
         boolean taskRunner = FlowGraphs.runsTaskRunner(step);
         String image = step.container != null && step.container.image != null ? step.container.image
                 : flow.runner != null && flow.runner.image != null ? flow.runner.image : defaults.image();
         TaskSpec spec = TaskSpec.of(taskRunner ? FlowGraphs.datastoreFlowName(flow) : run.getSpec().flowRef.name,
                 taskRunner ? flow.runner.flowClass : null, run.getMetadata().getName(), task, attempt, inputs,
-                run.getSpec().parameters, datastore, taskRunner ? flow.runner.codePackage : null);
+                parameters, datastore, taskRunner ? flow.runner.codePackage : null);
         Map<String, String> contract = taskRunner ? TaskEnvironment.forTaskRunner(spec) : TaskEnvironment.forPlainContainer(spec, task);
         List<EnvVar> env = new ArrayList<>();
         contract.forEach((name, value) -> env.add(new EnvVar(name, value, null)));

@@ -107,7 +107,8 @@ class JavaStepsInPodsTest {
         Map<String, Object> parameters = Map.of("failInRun", "resumable-1");
         runOnCluster(FailuresFlow.class, "resumable-1", parameters, "Failed");
 
-        Run resumed = ClusterFlows.run(FailuresFlow.class, "resumable-2", parameters);
+        // No parameters: a resumed Run runs with its origin's, as a local resume does.
+        Run resumed = ClusterFlows.run(FailuresFlow.class, "resumable-2", Map.of());
         resumed.getSpec().resume = new ResumeSpec();
         resumed.getSpec().resume.originRun = "resumable-1";
         client.resource(resumed).inNamespace(NAMESPACE).create();
