@@ -13,7 +13,7 @@ func TestShippedImageMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"STRATOFLOW_TASK_RUNNER_HOME": "/opt/runner", "JAVA_HOME": "/opt/jdk"}
+	env := map[string]string{"STRATOFLOW_TASK_RUNNER_HOME": "/opt/runner", "JAVA_HOME": "/opt/jdk", "STRATOFLOW_EXAMPLES_HOME": "/src/stratoflow"}
 	m, err := ParseImageMap(data, func(n string) (string, bool) { v, ok := env[n]; return v, ok })
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +34,11 @@ func TestShippedImageMap(t *testing.T) {
 	if !reflect.DeepEqual(s.Path, []string{"/opt/runner/bin", "/opt/jdk/bin"}) || s.Env["JAVA_HOME"] != "/opt/jdk" ||
 		!reflect.DeepEqual(s.Entrypoint, []string{"stratoflow-task"}) {
 		t.Fatalf("task-runner spec %+v", s)
+	}
+	s, _, ok = m.Lookup("stratoflow/examples:0.1.0")
+	if !ok || s.WorkingDir != "/src/stratoflow" || s.Env["STRATOFLOW_TASK_CLASSPATH"] != "/src/stratoflow/examples/target/classes" ||
+		!reflect.DeepEqual(s.Entrypoint, []string{"stratoflow-task"}) {
+		t.Fatalf("examples: %v %+v", ok, s)
 	}
 	if _, _, ok := m.Lookup("stratoflow/other:1"); ok {
 		t.Fatal("stratoflow/other should be unknown")

@@ -51,6 +51,7 @@ func run(args []string) error {
 	memory := fs.String("memory", "16Gi", "memory capacity")
 	pods := fs.String("pods", "110", "pods capacity")
 	ephemeral := fs.String("ephemeral-storage", "100Gi", "ephemeral-storage capacity")
+	extended := fs.String("extended-resources", "", "further capacity name=quantity,..., e.g. nvidia.com/gpu=8")
 	images := fs.String("images", "", "image map JSON file (required)")
 	stateDir := fs.String("state-dir", "", "directory for Pod logs, volumes and termination messages (default /var/lib/stratoflow-node/<node-name>)")
 	nodeIP := fs.String("node-ip", "127.0.0.1", "InternalIP of the node, also each Pod's podIP and hostIP")
@@ -112,6 +113,9 @@ func run(args []string) error {
 			return fmt.Errorf("--%s=%s: %v", name, q, err)
 		}
 		cfg.capacity[name] = v
+	}
+	if err := addExtendedResources(cfg.capacity, *extended); err != nil {
+		return err
 	}
 	cfg.allocatable = cfg.capacity.DeepCopy()
 
@@ -216,6 +220,29 @@ func parseLabels(s string) (map[string]string, error) {
 }
 
 // parseTaints reads key[=value]:Effect,...
+// addExtendedResources adds "name=quantity,..." to capacity; a name the node already reports is refused.
+func addExtendedResources(capacity v1.ResourceList, s string) error {
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, q, ok := strings.Cut(item, "=")
+		if !ok || name == "" {
+			return fmt.Errorf("--extended-resources: %q is not name=quantity", item)
+		}
+		if _, known := capacity[v1.ResourceName(name)]; known {
+			return fmt.Errorf("--extended-resources: %s has its own flag", name)
+		}
+		v, err := resource.ParseQuantity(q)
+		if err != nil {
+			return fmt.Errorf("--extended-resources: %s=%s: %v", name, q, err)
+		}
+		capacity[v1.ResourceName(name)] = v
+	}
+	return nil
+}
+
 func parseTaints(s string) ([]v1.Taint, error) {
 	var out []v1.Taint
 	for _, t := range strings.Split(s, ",") {

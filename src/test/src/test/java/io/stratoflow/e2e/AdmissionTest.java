@@ -13,6 +13,7 @@ import io.stratoflow.model.ComputePoolSpec;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.PoolResources;
 import io.stratoflow.model.RetrySpec;
+import io.stratoflow.model.ResourceRequest;
 import io.stratoflow.model.Run;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,11 +44,13 @@ class AdmissionTest {
         List<HasMetadata> example = Fixtures.load(Fixtures.example("big-sum.yaml"));
         client.resource(Fixtures.first(example, Flow.class)).inNamespace(NAMESPACE).create();
         Run run = Fixtures.first(example, Run.class);
-        assertThat(run.getSpec().overrides.memory).isEqualTo("512000M");
+        // as `run --with kubernetes:memory=512000` asks
+        run.getSpec().overrides = new ResourceRequest();
+        run.getSpec().overrides.memory = "512000M";
         client.resource(run).inNamespace(NAMESPACE).create();
 
         Run refused = Runs.awaitPhase(client, NAMESPACE, run.getMetadata().getName(), "Failed", Duration.ofSeconds(60));
-        assertThat(refused.getStatus().message).contains("Step 'start'").contains("512000M").contains("32Gi")
+        assertThat(refused.getStatus().message).contains("Step 'start'").contains("512000M").contains("more than a node of ComputePool 'default'")
                 .contains("refuses to execute");
         assertThat(Runs.pods(client, NAMESPACE, run.getMetadata().getName())).isEmpty();
     }

@@ -39,6 +39,11 @@ public final class ControlPlane {
         environment.put("STRATOFLOW_SCHEDULER_PORT", Integer.toString(30259 + portOffset));
         // The executing node maps the task-runner image to the distribution the build left here.
         environment.put("STRATOFLOW_TASK_RUNNER_HOME", project.resolve("sdk/runtime/target/task-runner").toString());
+        // The suite's cluster: KWOK's fake nodes and one executing node; the tests bring their own S3 server and operator.
+        environment.put("STRATOFLOW_NODES_FILE", project.resolve("dev/kwok/nodes.yaml").toString());
+        environment.put("STRATOFLOW_EXEC_NODES", "1");
+        environment.put("STRATOFLOW_S3", "0");
+        environment.put("STRATOFLOW_OPERATOR", "0");
         environment.putAll(extra);
     }
 
