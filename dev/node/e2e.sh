@@ -74,7 +74,7 @@ EOF
 
 log "cluster: $KUBECONFIG, node $NODE"
 if ! kubectl get node "$NODE" >/dev/null 2>&1; then
-  echo "node $NODE not found: start the cluster with dev/cluster up (STRATOFLOW_EXEC_NODES >= 1)" >&2
+  echo "node $NODE not found: start the cluster with STRATOFLOW_EXEC_NODES=1 dev/cluster up, or set E2E_NODE" >&2
   echo "0 passed, 1 failed"
   exit 1
 fi
@@ -287,8 +287,7 @@ fi
 # --- node restart: a running Pod whose process is gone is failed with NodeRestarted
 if [[ "${E2E_RESTART:-1}" == 1 ]]; then
   cluster_dir="${STRATOFLOW_CLUSTER_DIR:-${STRATOFLOW_CACHE:-$HOME/.cache/stratoflow}/cluster}"
-  component=stratoflow-node
-  [[ "$NODE" == exec-1 ]] || component="stratoflow-node-${NODE#exec-}"
+  component="node-$NODE"
   node_pid="$(cat "$cluster_dir/$component.pid" 2>/dev/null)"
   pod restart busybox 'exec sleep 3608' | k apply -f - >/dev/null
   if [[ -n "$node_pid" ]] && wait_until 60 is_phase restart Running; then

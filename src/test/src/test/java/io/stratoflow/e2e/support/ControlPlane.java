@@ -24,10 +24,29 @@ public final class ControlPlane {
     }
 
     /**
+     * The suite's cluster: KWOK's fake nodes and one executing node; the tests bring their own S3 server and operator.
+     *
      * @param portOffset added to every port, so that clusters of different purposes run side by side
      * @param extra      further dev/cluster settings, e.g. STRATOFLOW_NODES_FILE
      */
     public ControlPlane(Path project, String name, int portOffset, Map<String, String> extra) {
+        this(project, name, portOffset);
+        environment.put("STRATOFLOW_NODES_FILE", project.resolve("dev/kwok/nodes.yaml").toString());
+        environment.put("STRATOFLOW_EXEC_NODES", "1");
+        environment.put("STRATOFLOW_S3", "0");
+        environment.put("STRATOFLOW_OPERATOR", "0");
+        environment.putAll(extra);
+    }
+
+    /** What {@code dev/cluster up} starts with no settings (executing nodes per pool, S3 server, operator), on ports of its own. */
+    public static ControlPlane devStack(Path project, String name, int portOffset) {
+        ControlPlane stack = new ControlPlane(project, name, portOffset);
+        stack.environment.put("STRATOFLOW_S3_PORT", Integer.toString(17070 + portOffset));
+        stack.environment.put("STRATOFLOW_OPERATOR_PORT", Integer.toString(18080 + portOffset));
+        return stack;
+    }
+
+    private ControlPlane(Path project, String name, int portOffset) {
         this.project = project;
         String cache = System.getenv().getOrDefault("STRATOFLOW_CACHE", System.getProperty("user.home") + "/.cache/stratoflow");
         this.clusterDir = Path.of(cache, name);
@@ -39,12 +58,6 @@ public final class ControlPlane {
         environment.put("STRATOFLOW_SCHEDULER_PORT", Integer.toString(30259 + portOffset));
         // The executing node maps the task-runner image to the distribution the build left here.
         environment.put("STRATOFLOW_TASK_RUNNER_HOME", project.resolve("sdk/runtime/target/task-runner").toString());
-        // The suite's cluster: KWOK's fake nodes and one executing node; the tests bring their own S3 server and operator.
-        environment.put("STRATOFLOW_NODES_FILE", project.resolve("dev/kwok/nodes.yaml").toString());
-        environment.put("STRATOFLOW_EXEC_NODES", "1");
-        environment.put("STRATOFLOW_S3", "0");
-        environment.put("STRATOFLOW_OPERATOR", "0");
-        environment.putAll(extra);
     }
 
     public void start() {

@@ -54,7 +54,11 @@ public final class Fixtures {
     }
 
     public static Path example(String name) {
-        return StratoflowCluster.project().resolve("examples/yaml").resolve(name);
+        return examples().resolve(name);
+    }
+
+    public static Path examples() {
+        return ControlPlane.projectDir().resolve("examples/yaml");
     }
 
     /** What a foreach step's container would write to its termination log: the number of splits. */
