@@ -1,6 +1,7 @@
 package io.stratoflow.operator.pods;
 
 import io.stratoflow.engine.TaskKey;
+import io.stratoflow.model.TaskPodKeys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,14 +14,14 @@ import java.util.HexFormat;
  */
 public final class TaskPodNames {
 
-    public static final String FLOW_LABEL = "stratoflow.io/flow";
-    public static final String RUN_LABEL = "stratoflow.io/run";
-    public static final String STEP_LABEL = "stratoflow.io/step";
-    public static final String TASK_LABEL = "stratoflow.io/task";
-    public static final String POOL_LABEL = "stratoflow.io/pool";
-    public static final String ATTEMPT_ANNOTATION = "stratoflow.io/attempt";
-    public static final String STEP_ANNOTATION = "stratoflow.io/step-name";
-    public static final String TASK_ANNOTATION = "stratoflow.io/task-id";
+    public static final String FLOW_LABEL = TaskPodKeys.FLOW_LABEL;
+    public static final String RUN_LABEL = TaskPodKeys.RUN_LABEL;
+    public static final String STEP_LABEL = TaskPodKeys.STEP_LABEL;
+    public static final String TASK_LABEL = TaskPodKeys.TASK_LABEL;
+    public static final String POOL_LABEL = TaskPodKeys.POOL_LABEL;
+    public static final String ATTEMPT_ANNOTATION = TaskPodKeys.ATTEMPT_ANNOTATION;
+    public static final String STEP_ANNOTATION = TaskPodKeys.STEP_ANNOTATION;
+    public static final String TASK_ANNOTATION = TaskPodKeys.TASK_ANNOTATION;
 
     private static final int MAX_NAME = 63;
 

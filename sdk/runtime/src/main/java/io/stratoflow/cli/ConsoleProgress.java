@@ -20,19 +20,15 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
 
     private final PrintStream out;
     private final FlowGraph graph;
-    private final boolean terminal;
-    private final long intervalMillis;
+    private final ProgressLine progressLine;
     private static final int MAX_LINES_PER_TASK = 20;
 
-    private String lastLine = "";
     private String runId = "";
-    private long lastPrintMillis;
 
     ConsoleProgress(PrintStream out, FlowGraph graph, boolean terminal) {
         this.out = out;
         this.graph = graph;
-        this.terminal = terminal;
-        this.intervalMillis = terminal ? 100 : 1000;
+        this.progressLine = new ProgressLine(out, terminal);
     }
 
     @Override
@@ -43,23 +39,7 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
 
     @Override
     public void progress(RunState state) {
-        long now = System.currentTimeMillis();
-        boolean over = state.phase().isFinal();
-        if (!over && now - lastPrintMillis < intervalMillis) {
-            return;
-        }
-        String line = line(state);
-        if (line.equals(lastLine)) {
-            return;
-        }
-        lastLine = line;
-        lastPrintMillis = now;
-        if (terminal) {
-            out.print("\r\033[K" + line + (over ? "\n" : ""));
-        } else {
-            out.println(line);
-        }
-        out.flush();
+        progressLine.show(line(state), state.phase().isFinal());
     }
 
     /** Shows what a task printed, prefixed with the task, the way Metaflow's local runs do. */
@@ -74,21 +54,17 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
         } catch (IOException e) {
             return;
         }
-        if (terminal && !lastLine.isEmpty()) {
-            out.print("\r\033[K");
-        }
         String prefix = "[" + runId + "/" + task.step() + "/" + task.taskId() + (attempt > 0 ? " attempt " + attempt : "") + "] ";
-        int shown = Math.min(lines.size(), MAX_LINES_PER_TASK);
-        for (int i = 0; i < shown; i++) {
-            out.println(prefix + lines.get(i));
-        }
-        if (lines.size() > shown) {
-            out.println(prefix + "... " + (lines.size() - shown) + " more lines: logs " + runId + "/" + task.step() + "/" + task.taskId());
-        }
-        if (terminal && !lastLine.isEmpty()) {
-            out.print(lastLine);
-        }
-        out.flush();
+        List<String> shownLines = lines;
+        progressLine.printAbove(() -> {
+            int shown = Math.min(shownLines.size(), MAX_LINES_PER_TASK);
+            for (int i = 0; i < shown; i++) {
+                out.println(prefix + shownLines.get(i));
+            }
+            if (shownLines.size() > shown) {
+                out.println(prefix + "... " + (shownLines.size() - shown) + " more lines: logs " + runId + "/" + task.step() + "/" + task.taskId());
+            }
+        });
     }
 
     String line(RunState state) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.export.FlowExporter;
+import io.stratoflow.export.KubernetesDecorator;
 import io.stratoflow.export.KubernetesOverrides;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.ResourceRequest;
@@ -57,12 +58,14 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         parallelism.validate();
-        ResourceRequest overrides = null;
-        for (String decorator : with) {
-            overrides = KubernetesOverrides.parse(decorator);
+        KubernetesDecorator decorator = KubernetesDecorator.NONE;
+        for (String text : with) {
+            decorator = KubernetesOverrides.parse(text);
         }
+        ResourceRequest overrides = decorator.resources();
         KubernetesSerialization yaml = new KubernetesSerialization();
         Flow flow = FlowExporter.flow(context.flow, image, datastore);
+        FlowExporter.place(flow, context.flow, decorator);
         if (datastore != null) {
             flow.getSpec().runner.codePackage = uploadCodePackage();
         }

@@ -2,6 +2,7 @@ package io.stratoflow.cli;
 
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.datastore.ArtifactSerializationException;
+import io.stratoflow.cluster.ClusterException;
 import io.stratoflow.datastore.DatastoreException;
 import io.stratoflow.definition.FlowDefinition;
 import io.stratoflow.definition.FlowIntrospector;
@@ -69,7 +70,8 @@ public final class FlowCli {
         ParameterOptions.addTo(line.getSubcommands().get("export").getCommandSpec(), flow);
         line.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             if (exception instanceof DatastoreException || exception instanceof IllegalArgumentException
-                    || exception instanceof ArtifactSerializationException || exception instanceof UnsupportedOperationException) {
+                    || exception instanceof ArtifactSerializationException || exception instanceof UnsupportedOperationException
+                    || exception instanceof ClusterException) {
                 err.println("Error: " + exception.getMessage());
                 return 2;
             }

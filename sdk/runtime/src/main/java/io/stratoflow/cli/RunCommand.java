@@ -1,6 +1,8 @@
 package io.stratoflow.cli;
 
 import io.stratoflow.datastore.Datastore;
+import io.stratoflow.export.KubernetesDecorator;
+import io.stratoflow.export.KubernetesOverrides;
 import io.stratoflow.runtime.RunOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,8 +24,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Run every step on this machine, ignoring @Kubernetes placement")
     boolean local;
 
-    @Option(names = "--with", paramLabel = "<decorator>", description = "Add a decorator to every step, e.g. kubernetes:cpu=4,memory=16000")
+    @Option(names = "--with", paramLabel = "<decorator>", description = "Run on the cluster of the current kube context, every "
+            + "step getting at least these resources: kubernetes[:cpu=N,memory=MB,gpu=N,disk=MB,image=I,node_selector=K=V,compute_pool=P]")
     List<String> with = List.of();
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "<namespace>", description = "Namespace of a cluster run (default: the kube context's)")
+    String namespace;
 
     private final CliContext context;
 
@@ -35,16 +41,22 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         parallelism.validate();
         if (!with.isEmpty()) {
-            throw new UnsupportedOperationException("--with " + String.join(",", with) + " asks for a cluster. Cluster runs are Run "
-                    + "resources reconciled by the Stratoflow operator: create them with 'export " + String.join(" ", with.stream()
-                    .map(w -> "--with " + w).toList()) + " | kubectl apply -f -'.");
+            if (local) {
+                throw new IllegalArgumentException("--local and --with kubernetes contradict each other: choose one.");
+            }
+            KubernetesDecorator decorator = KubernetesDecorator.NONE;
+            for (String text : with) {
+                decorator = KubernetesOverrides.parse(text);
+            }
+            return new ClusterRun(context).run(namespace, ParameterOptions.values(spec, context.flow), decorator, parallelism.maxWorkers,
+                    parallelism.maxNumSplits);
         }
         List<String> clusterSteps = context.flow.clusterSteps();
         if (!clusterSteps.isEmpty()) {
             if (!local) {
                 throw new UnsupportedOperationException("Steps " + clusterSteps + " carry @Kubernetes, which sends them to a cluster. "
-                        + "Run with --local to run them on this machine, ignoring their placement, or on the cluster with "
-                        + "'export | kubectl apply -f -'.");
+                        + "Run the whole flow on the cluster with --with kubernetes, or with --local on this machine, "
+                        + "ignoring their placement.");
             }
             context.err.println("Warning: --local runs steps " + clusterSteps + " on this machine; their @Kubernetes placement "
                     + "(node selectors, compute pools, images) is ignored.");

@@ -59,6 +59,31 @@ public final class FlowExporter {
         return flow;
     }
 
+    /**
+     * Gives the steps without {@code @Kubernetes} the image and placement a {@code --with kubernetes:…} asks for;
+     * steps that carry {@code @Kubernetes} keep their own.
+     */
+    public static void place(Flow flow, FlowDefinition definition, KubernetesDecorator decorator) {
+        if (decorator.image() != null) {
+            flow.getSpec().runner.image = decorator.image();
+        }
+        if (decorator.computePool() == null && decorator.nodeSelector().isEmpty()) {
+            return;
+        }
+        for (StepSpec step : flow.getSpec().steps) {
+            if (definition.step(step.name).placement().kubernetes()) {
+                continue;
+            }
+            if (step.placement == null) {
+                step.placement = new PlacementSpec();
+            }
+            if (decorator.computePool() != null) {
+                step.placement.computePool = decorator.computePool();
+            }
+            step.placement.nodeSelector.putAll(decorator.nodeSelector());
+        }
+    }
+
     public static Run run(FlowDefinition definition, String runName, Map<String, Object> parameters, ResourceRequest overrides,
                           int maxWorkers, int maxNumSplits) {
         RunSpec spec = new RunSpec();

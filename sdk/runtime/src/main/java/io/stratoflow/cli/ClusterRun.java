@@ -1,0 +1,94 @@
+package io.stratoflow.cli;
+
+import io.stratoflow.cluster.ClusterConnection;
+import io.stratoflow.cluster.ClusterDefaults;
+import io.stratoflow.cluster.ClusterException;
+import io.stratoflow.cluster.ClusterSubmitter;
+import io.stratoflow.datastore.Datastore;
+import io.stratoflow.export.KubernetesDecorator;
+import io.stratoflow.model.Run;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code run --with kubernetes}: the whole flow on the cluster. Submits it, follows it, and stops it (deleting its Pods)
+ * when the user presses Ctrl-C or closes the terminal.
+ */
+final class ClusterRun {
+
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+
+    private final CliContext context;
+
+    ClusterRun(CliContext context) {
+        this.context = context;
+    }
+
+    int run(String namespace, Map<String, Object> parameters, KubernetesDecorator decorator, int maxWorkers, int maxNumSplits) {
+        try (ClusterConnection cluster = ClusterConnection.open(namespace, context.environment)) {
+            ClusterSubmitter submitter = new ClusterSubmitter(cluster, context.err);
+            submitter.checkInstalled();
+            ClusterDefaults defaults = ClusterDefaults.read(cluster.client(), context.environment)
+                    .filter(ClusterDefaults::hasSharedDatastore)
+                    .orElseThrow(() -> new ClusterException("--with kubernetes needs a datastore on S3 that this machine and the "
+                            + "cluster's tasks share, and the cluster names none (ConfigMap " + ClusterDefaults.OPERATOR_NAMESPACE + "/"
+                            + ClusterDefaults.CONFIG_MAP + " has no s3:// datastore.root). Install the chart with "
+                            + "--set datastore.root=s3://BUCKET/PREFIX --set datastore.credentialsSecret=SECRET, and give this "
+                            + "machine the same bucket's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or a profile)."));
+            try (Datastore datastore = Datastore.open(defaults.datastore(context.environment))) {
+                Run run = submitter.submit(context.flow, datastore, parameters, decorator, maxWorkers, maxNumSplits, user());
+                String name = run.getMetadata().getName();
+                Thread stopper = new Thread(() -> stop(cluster, name), "stratoflow-stop");
+                Runtime.getRuntime().addShutdownHook(stopper);
+                try {
+                    return new ClusterRunFollower(cluster, datastore, context.flow.graph().topologicalOrder(), context.flow.name(),
+                            context.out, context.err, context.terminal, ClusterRunFollower.PICKUP_TIMEOUT).follow(name);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 1;
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(stopper);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running: it stops the Run
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sets the Run's spec.stop, so that the operator deletes its Pods, and waits a little for it to say so. */
+    private void stop(ClusterConnection cluster, String name) {
+        try {
+            Run run = cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name).get();
+            if (run == null || run.getStatus() != null && ClusterRunFollower.isFinal(run.getStatus().phase)) {
+                return;
+            }
+            cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name).edit(r -> {
+                r.getSpec().stop = true;
+                return r;
+            });
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                Run now = cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name).get();
+                if (now == null || now.getStatus() != null && ClusterRunFollower.isFinal(now.getStatus().phase)) {
+                    context.err.println("\nStopped Run " + cluster.namespace() + "/" + name + " (interrupted): the operator deleted its Pods.");
+                    return;
+                }
+                Thread.sleep(250);
+            }
+            context.err.println("\nAsked the operator to stop Run " + cluster.namespace() + "/" + name
+                    + " (spec.stop); it has not confirmed yet: kubectl -n " + cluster.namespace() + " get run " + name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            context.err.println("\nCould not stop Run " + cluster.namespace() + "/" + name + ": " + e.getMessage()
+                    + "; stop it with kubectl -n " + cluster.namespace() + " patch run " + name + " --type merge -p '{\"spec\":{\"stop\":true}}'");
+        }
+    }
+
+    private String user() {
+        return context.environment.getOrDefault("USER", context.environment.getOrDefault("USERNAME", System.getProperty("user.name")));
+    }
+}
