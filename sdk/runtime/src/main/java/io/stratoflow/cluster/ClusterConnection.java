@@ -30,6 +30,9 @@ public record ClusterConnection(KubernetesClient client, String namespace, Strin
         }
         String chosen = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
         config.setNamespace(chosen);
+        // a person waits at the prompt: a down API server is reported after a few seconds, not after a minute of retries
+        config.setRequestRetryBackoffLimit(2);
+        config.setConnectionTimeout(5_000);
         return new ClusterConnection(new KubernetesClientBuilder().withConfig(config).build(), chosen, config.getMasterUrl());
     }
 

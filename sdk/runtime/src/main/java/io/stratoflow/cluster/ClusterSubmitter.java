@@ -85,6 +85,10 @@ public final class ClusterSubmitter {
 
     private ClusterException describe(KubernetesClientException e) {
         String where = "namespace '" + cluster.namespace() + "' of " + cluster.server();
+        if (e.getCode() <= 0 && hasCause(e, java.io.IOException.class)) {
+            return new ClusterException("Cannot reach the Kubernetes API server at " + cluster.server() + " ("
+                    + rootMessage(e) + "). Is the cluster up and your kube context the right one?", e);
+        }
         return switch (e.getCode()) {
             case 404 -> new ClusterException("Stratoflow is not installed in the cluster at " + cluster.server()
                     + ": its resource types (flows.stratoflow.io) are unknown there. Install it with "
@@ -92,10 +96,17 @@ public final class ClusterSubmitter {
                     + "(or 'kubectl apply --server-side -f crds/').", e);
             case 401, 403 -> new ClusterException("Not allowed to use Flows and Runs in " + where + ": " + e.getStatus().getMessage()
                     + ". Ask your cluster's admin for the edit role there, or choose another namespace with --namespace.", e);
-            case 0 -> new ClusterException("Cannot reach the Kubernetes API server at " + cluster.server() + " ("
-                    + rootMessage(e) + "). Is the cluster up and your kube context the right one?", e);
             default -> new ClusterException("The API server refused the request in " + where + ": " + e.getMessage(), e);
         };
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {
