@@ -3,6 +3,7 @@ package io.stratoflow.operator.helm;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.ComputePoolSpec;
@@ -31,6 +33,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -47,6 +50,20 @@ import static org.assertj.core.api.Assertions.entry;
  * no cluster.
  */
 class HelmChartTest {
+
+    /** The operator's ClusterRole, ClusterRoleBinding, Deployment and ServiceAccount. */
+    private static final String OPERATOR = "stratoflow-operator";
+    private static final String LEASE_ROLE = "stratoflow-operator-leader-election";
+    /** The ConfigMap the flow CLI reads, and the Role (and RoleBinding) that lets every user read it. */
+    private static final String CLUSTER_CONFIG = "stratoflow-cluster";
+    private static final String CLUSTER_CONFIG_READER = "stratoflow-cluster-config-reader";
+    /** ClusterRoles aggregated into admin and edit, and into view. */
+    private static final String USERS_EDIT = "stratoflow-edit";
+    private static final String USERS_VIEW = "stratoflow-view";
+    /** ClusterRole (and ClusterRoleBinding) letting every user read ComputePools. */
+    private static final String POOL_READER = "stratoflow-computepool-reader";
+    private static final String ALL_USERS = "system:authenticated";
+    private static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
 
     private static HelmChart chart;
     private static List<HasMetadata> defaults;
@@ -206,7 +223,7 @@ class HelmChartTest {
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
         assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
         assertThat(env(operatorContainer(deployment))).containsEntry("STRATOFLOW_LEADER_ELECTION_ENABLED", "true");
-        assertThat(HelmChart.all(objects, Role.class)).hasSize(1);
+        assertThat(HelmChart.named(objects, Role.class, LEASE_ROLE)).isPresent();
 
         assertThatThrownBy(() -> chart.template(work, "replicas: 2\nleaderElection:\n  enabled: false\n  leaseName: x\n"))
                 .hasMessageContaining("replicas > 1 needs leaderElection.enabled=true");
@@ -218,8 +235,11 @@ class HelmChartTest {
         Deployment deployment = HelmChart.one(objects, Deployment.class);
         assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
         assertThat(env(operatorContainer(deployment))).containsEntry("STRATOFLOW_LEADER_ELECTION_ENABLED", "false");
-        assertThat(HelmChart.all(objects, Role.class)).isEmpty();
-        assertThat(HelmChart.all(objects, RoleBinding.class)).isEmpty();
+        // The only namespaced role left is the one that lets users read the cluster's settings.
+        assertThat(HelmChart.all(objects, Role.class)).extracting(r -> r.getMetadata().getName())
+                .containsExactly(CLUSTER_CONFIG_READER);
+        assertThat(HelmChart.all(objects, RoleBinding.class)).extracting(b -> b.getMetadata().getName())
+                .containsExactly(CLUSTER_CONFIG_READER);
     }
 
     // --- service accounts -------------------------------------------------------------------
@@ -231,10 +251,21 @@ class HelmChartTest {
         assertThat(task.getAutomountServiceAccountToken()).isFalse();
         ServiceAccount operator = HelmChart.named(defaults, ServiceAccount.class, "stratoflow-operator").orElseThrow();
         assertThat(operator.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
-        // Nothing binds a role to the task identity.
-        Stream.concat(HelmChart.all(defaults, ClusterRoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()),
+        // Nothing binds a role to the task identity: the only ServiceAccount bound is the operator's
+        // (the other subjects are the Group of all users, for the cluster's settings and ComputePools).
+        List<Subject> subjects = Stream.concat(
+                        HelmChart.all(defaults, ClusterRoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()),
                         HelmChart.all(defaults, RoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()))
-                .forEach(subject -> assertThat(subject.getName()).isEqualTo("stratoflow-operator"));
+                .toList();
+        assertThat(subjects).isNotEmpty().allSatisfy(subject -> {
+            assertThat(subject.getName()).isNotEqualTo("stratoflow-task");
+            if (subject.getKind().equals("ServiceAccount")) {
+                assertThat(subject.getName()).isEqualTo(OPERATOR);
+            } else {
+                assertThat(subject.getKind()).isEqualTo("Group");
+                assertThat(subject.getName()).isEqualTo(ALL_USERS);
+            }
+        });
     }
 
     @Test
@@ -273,7 +304,8 @@ class HelmChartTest {
                 .contains("export --datastore")
                 .contains("| kubectl apply -n stratoflow-system -f -")
                 .contains("kubectl get runs -n stratoflow-system")
-                .contains("ComputePool \"default\" (largest task: cpu=8, memory=32Gi)");
+                .contains("ComputePool \"default\" (largest task: cpu=8, memory=32Gi)")
+                .contains("stratoflow-cluster in namespace stratoflow-system, which every authenticated user may read");
     }
 
     // --- RBAC -------------------------------------------------------------------------------
@@ -294,27 +326,35 @@ class HelmChartTest {
 
     @Test
     void clusterRoleGrantsExactlyWhatTheReconcilersUse() {
-        ClusterRole role = HelmChart.one(defaults, ClusterRole.class);
+        ClusterRole role = operatorClusterRole();
         assertThat(verbsByResource(role.getRules())).isEqualTo(new TreeMap<>(EXPECTED_CLUSTER_VERBS));
     }
 
     @Test
-    void clusterRoleHasNoWildcardAnywhere() {
-        ClusterRole role = HelmChart.one(defaults, ClusterRole.class);
-        assertThat(role.getAggregationRule()).isNull();
-        for (PolicyRule rule : role.getRules()) {
-            assertThat(Stream.of(rule.getApiGroups(), rule.getResources(), rule.getVerbs(), rule.getResourceNames(), rule.getNonResourceURLs())
-                    .flatMap(List::stream))
-                    .as("rule %s", rule)
-                    .noneMatch(value -> value.contains("*"));
-            assertThat(rule.getNonResourceURLs()).isEmpty();
+    void noRoleHasAWildcardAnywhere() {
+        List<HasMetadata> roles = Stream.concat(HelmChart.all(defaults, ClusterRole.class).stream(),
+                HelmChart.all(defaults, Role.class).stream()).map(HasMetadata.class::cast).toList();
+        assertThat(roles).extracting(r -> r.getMetadata().getName()).containsExactlyInAnyOrder(
+                OPERATOR, USERS_EDIT, USERS_VIEW, POOL_READER, LEASE_ROLE, CLUSTER_CONFIG_READER);
+        for (HasMetadata role : roles) {
+            List<PolicyRule> rules = role instanceof ClusterRole c ? c.getRules() : ((Role) role).getRules();
+            assertThat(rules).as("%s", role.getMetadata().getName()).isNotEmpty();
+            for (PolicyRule rule : rules) {
+                assertThat(Stream.of(rule.getApiGroups(), rule.getResources(), rule.getVerbs(), rule.getResourceNames(), rule.getNonResourceURLs())
+                        .flatMap(List::stream))
+                        .as("rule %s of %s", rule, role.getMetadata().getName())
+                        .noneMatch(value -> value.contains("*"));
+                assertThat(rule.getNonResourceURLs()).isEmpty();
+            }
+            assertThat(chart.serialization.asYaml(role)).doesNotContain("*");
         }
-        assertThat(chart.serialization.asYaml(role)).doesNotContain("*");
+        // None aggregates others: each grants exactly the rules it lists.
+        assertThat(HelmChart.all(defaults, ClusterRole.class)).allSatisfy(role -> assertThat(role.getAggregationRule()).isNull());
     }
 
     @Test
     void clusterRoleReadsOnlyTheStratoflowCrds() throws IOException {
-        ClusterRole role = HelmChart.one(defaults, ClusterRole.class);
+        ClusterRole role = operatorClusterRole();
         PolicyRule crdRule = role.getRules().stream()
                 .filter(rule -> rule.getResources().contains("customresourcedefinitions")).findFirst().orElseThrow();
         Set<String> crdNames = new TreeSet<>();
@@ -328,19 +368,28 @@ class HelmChartTest {
 
     @Test
     void everyRbacRuleIsJustifiedByAComment() throws IOException {
-        List<String> lines = Files.readAllLines(chart.chart.resolve("templates/rbac.yaml"));
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().startsWith("- apiGroups:")) {
-                assertThat(lines.get(i - 1).strip()).as("line %d of rbac.yaml: a rule needs a comment saying why", i + 1).startsWith("#");
+        Set<String> withRules = new TreeSet<>();
+        try (Stream<Path> files = Files.list(chart.chart.resolve("templates"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).strip().startsWith("- apiGroups:")) {
+                        withRules.add(file.getFileName().toString());
+                        assertThat(lines.get(i - 1).strip())
+                                .as("line %d of %s: a rule needs a comment saying why", i + 1, file.getFileName())
+                                .startsWith("#");
+                    }
+                }
             }
         }
+        assertThat(withRules).containsExactlyInAnyOrder("rbac.yaml", "cluster-config.yaml", "user-rbac.yaml");
     }
 
     @Test
     void clusterRoleBindingNamesTheReleaseNamespace() {
-        ClusterRoleBinding binding = HelmChart.one(defaults, ClusterRoleBinding.class);
+        ClusterRoleBinding binding = HelmChart.named(defaults, ClusterRoleBinding.class, OPERATOR).orElseThrow();
         assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
-        assertThat(binding.getRoleRef().getName()).isEqualTo(HelmChart.one(defaults, ClusterRole.class).getMetadata().getName());
+        assertThat(binding.getRoleRef().getName()).isEqualTo(operatorClusterRole().getMetadata().getName());
         assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
             assertThat(subject.getKind()).isEqualTo("ServiceAccount");
             assertThat(subject.getName()).isEqualTo("stratoflow-operator");
@@ -350,7 +399,7 @@ class HelmChartTest {
 
     @Test
     void leaseRoleIsNamespacedAndLimitedToTheOperatorsLease() {
-        Role role = HelmChart.one(defaults, Role.class);
+        Role role = HelmChart.named(defaults, Role.class, LEASE_ROLE).orElseThrow();
         assertThat(role.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
         // get/create/update: what the operator SDK checks for at start; patch: how fabric8 7 renews.
         assertThat(verbsByResource(role.getRules())).containsOnly(
@@ -363,13 +412,172 @@ class HelmChartTest {
                 assertThat(rule.getResourceNames()).containsExactly(LeaderElection.DEFAULT_LEASE_NAME);
             }
         }
-        RoleBinding binding = HelmChart.one(defaults, RoleBinding.class);
+        RoleBinding binding = HelmChart.named(defaults, RoleBinding.class, LEASE_ROLE).orElseThrow();
         assertThat(binding.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
             assertThat(subject.getName()).isEqualTo("stratoflow-operator");
             assertThat(subject.getNamespace()).isEqualTo(HelmChart.NAMESPACE);
         });
+    }
+
+    // --- the cluster's settings, for the flow CLI ---------------------------------------------
+
+    @Test
+    void clusterConfigMapPublishesTheDatastoreAndTaskImageForTheCli() {
+        List<HasMetadata> objects = chart.render(work, """
+                defaultTaskImage: registry.example/flows:1.2
+                datastore:
+                  root: s3://flows-bucket/stratoflow
+                  endpoint: http://minio.storage:9000
+                  region: eu-west-1
+                  pathStyle: true
+                  credentialsSecret: stratoflow-datastore
+                """);
+        ConfigMap config = clusterConfig(objects);
+        assertThat(config.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        assertThat(config.getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/instance", HelmChart.RELEASE)
+                .containsEntry("app.kubernetes.io/component", "cluster-config");
+        assertThat(config.getData()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "datastore.root", "s3://flows-bucket/stratoflow",
+                "datastore.endpoint", "http://minio.storage:9000",
+                "datastore.region", "eu-west-1",
+                "datastore.pathStyle", "true",
+                // The Secret's name, never its keys or their values.
+                "datastore.credentialsSecret", "stratoflow-datastore",
+                "defaultTaskImage", "registry.example/flows:1.2"));
+        assertThat(config.getBinaryData()).isNullOrEmpty();
+    }
+
+    @Test
+    void clusterConfigMapWritesUnsetValuesAsEmptyStrings() {
+        assertThat(clusterConfig(defaults).getData()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "datastore.root", "",
+                "datastore.endpoint", "",
+                "datastore.region", "",
+                "datastore.pathStyle", "false",
+                "datastore.credentialsSecret", "",
+                "defaultTaskImage", "stratoflow/task-runner:0.1.0"));
+    }
+
+    @Test
+    void clusterConfigMapKeepsItsNameWhateverTheRelease() {
+        String manifest = new com.marcnuri.helm.Helm(chart.chart).template()
+                .withName("other").withNamespace("elsewhere").withKubeVersion(HelmChart.KUBE_VERSION).call();
+        ConfigMap config = HelmChart.one(chart.parse(manifest), ConfigMap.class);
+        assertThat(config.getMetadata().getName()).isEqualTo(CLUSTER_CONFIG);
+        assertThat(config.getMetadata().getNamespace()).isEqualTo("elsewhere");
+    }
+
+    @Test
+    void everyAuthenticatedUserMayGetTheClusterConfigMapAndNothingElseOfTheNamespace() {
+        Role role = HelmChart.named(defaults, Role.class, CLUSTER_CONFIG_READER).orElseThrow();
+        assertThat(role.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        assertThat(role.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("configmaps");
+            assertThat(rule.getResourceNames()).containsExactly(CLUSTER_CONFIG);
+            assertThat(rule.getVerbs()).containsExactly("get");
+        });
+        RoleBinding binding = HelmChart.named(defaults, RoleBinding.class, CLUSTER_CONFIG_READER).orElseThrow();
+        assertThat(binding.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(CLUSTER_CONFIG_READER);
+        assertAllUsers(binding.getSubjects());
+    }
+
+    @Test
+    void theClusterConfigMapCanBeKeptFromUsers() {
+        List<HasMetadata> objects = chart.render(work, "clusterConfig:\n  readableByAllUsers: false\n");
+        assertThat(HelmChart.named(objects, Role.class, CLUSTER_CONFIG_READER)).isEmpty();
+        assertThat(HelmChart.named(objects, RoleBinding.class, CLUSTER_CONFIG_READER)).isEmpty();
+        assertThat(HelmChart.all(objects, RoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()))
+                .noneMatch(subject -> ALL_USERS.equals(subject.getName()));
+        // The settings are still published, for whoever is granted them otherwise.
+        assertThat(clusterConfig(objects).getData()).containsKey("datastore.root");
+        // The lease Role is untouched.
+        assertThat(HelmChart.named(objects, Role.class, LEASE_ROLE)).isPresent();
+    }
+
+    // --- users' rights ----------------------------------------------------------------------
+
+    @Test
+    void editAndAdminMayUseFlowsAndRunsThroughAggregation() {
+        ClusterRole edit = HelmChart.named(defaults, ClusterRole.class, USERS_EDIT).orElseThrow();
+        assertThat(aggregationLabels(edit)).containsOnly(
+                entry(AGGREGATE_TO + "edit", "true"), entry(AGGREGATE_TO + "admin", "true"));
+        Set<String> write = new TreeSet<>(Set.of("create", "get", "list", "watch", "update", "patch", "delete"));
+        assertThat(verbsByResource(edit.getRules())).containsOnly(
+                entry("stratoflow.io/flows", write), entry("stratoflow.io/runs", write));
+        assertThat(edit.getRules()).allSatisfy(rule -> assertThat(rule.getResourceNames()).isEmpty());
+    }
+
+    @Test
+    void viewMayReadFlowsAndRunsThroughAggregation() {
+        ClusterRole view = HelmChart.named(defaults, ClusterRole.class, USERS_VIEW).orElseThrow();
+        assertThat(aggregationLabels(view)).containsOnly(entry(AGGREGATE_TO + "view", "true"));
+        Set<String> read = new TreeSet<>(Set.of("get", "list", "watch"));
+        assertThat(verbsByResource(view.getRules())).containsOnly(
+                entry("stratoflow.io/flows", read), entry("stratoflow.io/runs", read));
+    }
+
+    @Test
+    void onlyTheUsersRolesAreAggregated() {
+        // Aggregating the operator's ClusterRole would give every editor its rights on Pods and Nodes.
+        assertThat(HelmChart.all(defaults, ClusterRole.class).stream().filter(role -> !aggregationLabels(role).isEmpty()))
+                .extracting(role -> role.getMetadata().getName())
+                .containsExactlyInAnyOrder(USERS_EDIT, USERS_VIEW);
+        assertThat(HelmChart.all(defaults, Role.class)).allSatisfy(role -> assertThat(aggregationLabels(role)).isEmpty());
+    }
+
+    @Test
+    void everyAuthenticatedUserMayReadComputePools() {
+        ClusterRole role = HelmChart.named(defaults, ClusterRole.class, POOL_READER).orElseThrow();
+        assertThat(verbsByResource(role.getRules())).containsOnly(
+                entry("stratoflow.io/computepools", new TreeSet<>(Set.of("get", "list", "watch"))));
+        ClusterRoleBinding binding = HelmChart.named(defaults, ClusterRoleBinding.class, POOL_READER).orElseThrow();
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(POOL_READER);
+        assertAllUsers(binding.getSubjects());
+    }
+
+    @Test
+    void whatEveryAuthenticatedUserGetsInTotal() {
+        Map<String, Set<String>> granted = new TreeMap<>();
+        for (ClusterRoleBinding binding : HelmChart.all(defaults, ClusterRoleBinding.class)) {
+            if (binding.getSubjects().stream().anyMatch(s -> ALL_USERS.equals(s.getName()))) {
+                ClusterRole role = HelmChart.named(defaults, ClusterRole.class, binding.getRoleRef().getName()).orElseThrow();
+                verbsByResource(role.getRules()).forEach((k, v) -> granted.computeIfAbsent("cluster " + k, x -> new TreeSet<>()).addAll(v));
+            }
+        }
+        for (RoleBinding binding : HelmChart.all(defaults, RoleBinding.class)) {
+            if (binding.getSubjects().stream().anyMatch(s -> ALL_USERS.equals(s.getName()))) {
+                Role role = HelmChart.named(defaults, Role.class, binding.getRoleRef().getName()).orElseThrow();
+                for (PolicyRule rule : role.getRules()) {
+                    assertThat(rule.getResourceNames()).as("a rule for all users on %s is limited by name", rule.getResources()).isNotEmpty();
+                    for (String name : rule.getResourceNames()) {
+                        verbsByResource(List.of(rule)).forEach((k, v) ->
+                                granted.computeIfAbsent(binding.getMetadata().getNamespace() + " " + k + "/" + name, x -> new TreeSet<>()).addAll(v));
+                    }
+                }
+            }
+        }
+        assertThat(granted).containsOnly(
+                entry("cluster stratoflow.io/computepools", new TreeSet<>(Set.of("get", "list", "watch"))),
+                entry(HelmChart.NAMESPACE + " /configmaps/" + CLUSTER_CONFIG, new TreeSet<>(Set.of("get"))));
+    }
+
+    @Test
+    void usersRolesCanBeLeftOut() {
+        List<HasMetadata> objects = chart.render(work, "userRoles:\n  enabled: false\n");
+        assertThat(HelmChart.all(objects, ClusterRole.class)).extracting(r -> r.getMetadata().getName()).containsExactly(OPERATOR);
+        assertThat(HelmChart.all(objects, ClusterRoleBinding.class)).extracting(b -> b.getMetadata().getName()).containsExactly(OPERATOR);
+        // The cluster's settings stay readable: a value of their own.
+        assertThat(HelmChart.named(objects, RoleBinding.class, CLUSTER_CONFIG_READER)).isPresent();
+        // And the defaults have them.
+        assertThat(HelmChart.all(defaults, ClusterRole.class)).extracting(r -> r.getMetadata().getName())
+                .containsExactlyInAnyOrder(OPERATOR, USERS_EDIT, USERS_VIEW, POOL_READER);
     }
 
     // --- values.schema.json -----------------------------------------------------------------
@@ -386,6 +594,20 @@ class HelmChartTest {
         assertThatThrownBy(() -> chart.template(work, "replica: 2\n"))
                 .hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining("additional properties 'replica' not allowed");
+    }
+
+    @Test
+    void schemaRejectsWronglyTypedUserAccessValues() {
+        assertThatThrownBy(() -> chart.template(work, "clusterConfig:\n  readableByAllUsers: \"no\"\n"))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("at '/clusterConfig/readableByAllUsers': got string, want boolean");
+        assertThatThrownBy(() -> chart.template(work, "userRoles:\n  enabled: 1\n"))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("at '/userRoles/enabled': got number, want boolean");
+        assertThatThrownBy(() -> chart.template(work, "userRoles: true\n"))
+                .hasMessageContaining("at '/userRoles': got boolean, want object");
+        assertThatThrownBy(() -> chart.template(work, "userRoles:\n  enable: false\n"))
+                .hasMessageContaining("additional properties 'enable' not allowed");
     }
 
     @Test
@@ -489,6 +711,32 @@ class HelmChartTest {
     }
 
     // --- helpers ----------------------------------------------------------------------------
+
+    private static ClusterRole operatorClusterRole() {
+        return HelmChart.named(defaults, ClusterRole.class, OPERATOR).orElseThrow();
+    }
+
+    private static ConfigMap clusterConfig(List<HasMetadata> objects) {
+        ConfigMap config = HelmChart.one(objects, ConfigMap.class);
+        assertThat(config.getMetadata().getName()).isEqualTo(CLUSTER_CONFIG);
+        return config;
+    }
+
+    /** The labels of {@code role} that aggregate it into Kubernetes' user-facing roles. */
+    private static Map<String, String> aggregationLabels(HasMetadata role) {
+        Map<String, String> labels = Objects.requireNonNullElse(role.getMetadata().getLabels(), Map.of());
+        return labels.entrySet().stream().filter(e -> e.getKey().startsWith(AGGREGATE_TO))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+    }
+
+    private static void assertAllUsers(List<Subject> subjects) {
+        assertThat(subjects).singleElement().satisfies(subject -> {
+            assertThat(subject.getKind()).isEqualTo("Group");
+            assertThat(subject.getApiGroup()).isEqualTo("rbac.authorization.k8s.io");
+            assertThat(subject.getName()).isEqualTo(ALL_USERS);
+            assertThat(subject.getNamespace()).isNull();
+        });
+    }
 
     private static Set<String> fileNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
