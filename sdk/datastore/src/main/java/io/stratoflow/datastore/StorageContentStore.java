@@ -11,10 +11,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -37,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chunks as it is produced: while the caller goes on writing, worker threads hash, compress
  * (or store raw, when the data does not compress) and upload up to {@code parallelism} chunks
  * at a time; the object itself is then a manifest of its chunks. Reading a large object
- * opens the next chunks ahead of the reader, in parallel, and streams them to it.
+ * opens the next chunks ahead of the reader, in parallel, and streams them to it, compressed
+ * chunks decoded by idle workers where they get there first (see {@link ChunkReader}).
  */
 public final class StorageContentStore implements ContentStore {
 
@@ -108,7 +107,8 @@ public final class StorageContentStore implements ContentStore {
         try (InputStream body = opened.body()) {
             manifest = ObjectFormat.Manifest.read(body);
         }
-        return new ChunkReader(manifest);
+        // one core is left to the reader, which decodes what the workers do not reach
+        return new ChunkReader(storage, workers, manifest, 2 * parallelism, Math.max(1, compressing - 1));
     }
 
     @Override
@@ -306,138 +306,6 @@ public final class StorageContentStore implements ContentStore {
                 throw runtime;
             }
             throw new IOException(cause);
-        }
-    }
-
-    /**
-     * A chunk opened ahead of the reader. A raw or zstd chunk is left as its open {@code stream}:
-     * the server already sends it, and the reader reads (and decompresses: zstd decodes at
-     * over a GiB/s) straight into its buffer, with no chunk held on the heap. A deflate chunk,
-     * from a machine without zstd, decodes too slowly for that: it is decoded whole into
-     * {@code data}, in parallel.
-     */
-    private record Chunk(byte[] data, int length, InputStream stream) {
-    }
-
-    /**
-     * The content of a manifest: its chunks, opened up to {@code 2 * parallelism} ahead, in
-     * order. Against a loaded server each request costs milliseconds before its first byte;
-     * opening well ahead hides that.
-     */
-    private final class ChunkReader extends InputStream {
-
-        private final ObjectFormat.Manifest manifest;
-        private final Deque<Future<Chunk>> ahead = new ArrayDeque<>();
-        private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(2 * parallelism + 1);
-        private int next;
-        private Chunk current;
-        private int position;
-        private boolean closed;
-
-        ChunkReader(ObjectFormat.Manifest manifest) {
-            this.manifest = manifest;
-            fill();
-        }
-
-        private void fill() {
-            while (ahead.size() < 2 * parallelism && next < manifest.chunks().length) {
-                String chunkHash = manifest.chunks()[next++];
-                ahead.add(workers.submit(() -> fetch(chunkHash)));
-            }
-        }
-
-        private Chunk fetch(String chunkHash) throws IOException {
-            ObjectFormat.Opened opened = ObjectFormat.open(storage.read(keyOf(chunkHash)));
-            if (opened.kind() != ObjectFormat.DEFLATE) {
-                return new Chunk(null, 0, ObjectFormat.content(opened));
-            }
-            byte[] reuse = spare.poll();
-            byte[] data = reuse != null ? reuse : new byte[manifest.chunkSize()];
-            try (InputStream in = ObjectFormat.content(opened)) {
-                int length = in.readNBytes(data, 0, data.length);
-                if (in.read() >= 0) {
-                    throw new IOException("chunk " + chunkHash + " is larger than the manifest's chunk size " + manifest.chunkSize());
-                }
-                return new Chunk(data, length, null);
-            }
-        }
-
-        private boolean advance() throws IOException {
-            release(current);
-            current = null;
-            if (ahead.isEmpty()) {
-                return false;
-            }
-            current = await(ahead.poll());
-            position = 0;
-            fill();
-            return true;
-        }
-
-        private void release(Chunk chunk) throws IOException {
-            if (chunk == null) {
-                return;
-            }
-            if (chunk.stream() != null) {
-                chunk.stream().close();
-            } else {
-                spare.offer(chunk.data());
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] into, int offset, int length) throws IOException {
-            if (closed) {
-                throw new IOException("stream closed");
-            }
-            if (length == 0) {
-                return 0;
-            }
-            while (true) {
-                if (current != null && current.stream() != null) {
-                    int n = current.stream().read(into, offset, length);
-                    if (n >= 0) {
-                        return n;
-                    }
-                } else if (current != null && position < current.length()) {
-                    int n = Math.min(length, current.length() - position);
-                    System.arraycopy(current.data(), position, into, offset, n);
-                    position += n;
-                    return n;
-                }
-                if (!advance()) {
-                    return -1;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            release(current);
-            current = null;
-            for (Future<Chunk> pending : ahead) {
-                if (!pending.cancel(true)) {
-                    try {
-                        release(pending.get());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (ExecutionException ignored) {
-                        // nothing was left open
-                    }
-                }
-            }
-            ahead.clear();
-            spare.clear();
         }
     }
 }

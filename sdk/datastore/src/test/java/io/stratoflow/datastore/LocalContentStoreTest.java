@@ -20,6 +20,7 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalContentStoreTest {
 
@@ -86,6 +87,43 @@ class LocalContentStoreTest {
                 assertThat(buffer).isEqualTo(chunk);
             }
             assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void compressedChunksRoundTripWhoeverDecodesThem() throws Exception {
+        StorageContentStore store = new StorageContentStore(new LocalStorage(root), 1 << 20, 3);
+        Random random = new Random(7);
+        byte[] content = new byte[(9 << 20) + 12345];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) "  eeettaoinshrdlu\n".charAt(random.nextInt(18));
+        }
+
+        String hash = store.put(out -> out.write(content));
+
+        assertThat(objectFiles()).as("ten compressed chunks and the manifest").hasSize(11);
+        for (int reads = 0; reads < 3; reads++) { // the workers decode some chunks, the reader streams the rest
+            try (InputStream in = store.open(hash)) {
+                assertThat(in.readAllBytes()).isEqualTo(content);
+            }
+        }
+        try (InputStream in = store.open(hash)) {
+            assertThat(in.readNBytes(3 << 20)).isEqualTo(Arrays.copyOf(content, 3 << 20));
+        } // closed midway: the chunks opened ahead are released
+    }
+
+    @Test
+    void aTruncatedChunkFailsTheRead() throws Exception {
+        StorageContentStore store = new StorageContentStore(new LocalStorage(root), 1 << 20, 3);
+        byte[] noise = new byte[3 << 20];
+        new Random(11).nextBytes(noise);
+        String hash = store.put(out -> out.write(noise));
+        Path chunk = objectFiles().stream().filter(file -> file.toFile().length() == (1 << 20) + 5L).findFirst().orElseThrow();
+        byte[] stored = Files.readAllBytes(chunk);
+        Files.write(chunk, Arrays.copyOf(stored, stored.length - 1));
+
+        try (InputStream in = store.open(hash)) {
+            assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("does not hold the 1048576 bytes");
         }
     }
 
