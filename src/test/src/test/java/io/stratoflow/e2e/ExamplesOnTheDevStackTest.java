@@ -14,9 +14,16 @@ import io.stratoflow.e2e.support.Fixtures;
 import io.stratoflow.e2e.support.Runs;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.Run;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.stratoflow.e2e.support.FlowCliProcess;
+import io.stratoflow.e2e.support.LocalRuns;
+import io.stratoflow.examples.BigSum;
+import io.stratoflow.examples.ScalableFlow;
+import io.stratoflow.runtime.RunOutcome;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -26,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,11 +51,17 @@ class ExamplesOnTheDevStackTest {
     private static ControlPlane stack;
     private static KubernetesClient client;
 
+    @TempDir
+    static Path work;
+
     @BeforeAll
     static void startTheDevStack() throws IOException {
         stack = ControlPlane.devStack(ControlPlane.projectDir(), "dev-stack-e2e", PORT_OFFSET);
         stack.start();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(stack.kubeconfig()))).build();
+        for (HasMetadata pool : Fixtures.load(Fixtures.examples().resolve("compute-pools.yaml"))) {
+            client.resource(pool).serverSideApply();
+        }
     }
 
     @AfterAll
@@ -63,12 +77,10 @@ class ExamplesOnTheDevStackTest {
     @Test
     void everyExampleYamlRunsToSucceededOnItsPools() throws IOException {
         List<String> runs = new ArrayList<>();
-        for (HasMetadata pool : Fixtures.load(Fixtures.examples().resolve("compute-pools.yaml"))) {
-            client.resource(pool).serverSideApply();
-        }
         for (Path file : exampleFlows()) {
             for (HasMetadata resource : Fixtures.load(file)) {
-                client.resource(resource).inNamespace(NAMESPACE).create();
+                // as kubectl apply does: the CLI tests may have applied the same Flows already
+                client.resource(resource).inNamespace(NAMESPACE).forceConflicts().serverSideApply();
                 if (resource instanceof Run run) {
                     runs.add(run.getMetadata().getName());
                 }
@@ -88,6 +100,54 @@ class ExamplesOnTheDevStackTest {
         assertThat(bestOfScalableFlow()).as("ScalableFlow's best model, read from the dev stack's S3 server").isIn("US", "BR", "DE", "JP");
     }
 
+    @Test
+    void runWithKubernetesFromTheCliGivesTheLocalRunsBest() throws Exception {
+        FlowCliProcess cli = FlowCliProcess.start(ScalableFlow.class, environment(), work, "run", "--with", "kubernetes", "--rounds", "2000");
+        assertThat(cli.awaitExit(Duration.ofMinutes(6))).as(cli.output()).isZero();
+        assertThat(cli.output()).contains("code package").contains("succeeded in").containsPattern("train \\d+/4");
+        String run = cli.find("Run ScalableFlow/([a-z0-9-]+) created");
+        assertThat(client.resources(Run.class).inNamespace(NAMESPACE).withName(run).get().getMetadata().getLabels())
+                .containsKey("stratoflow.io/user");
+
+        RunOutcome local = LocalRuns.run(ScalableFlow.class, Map.of("rounds", 2000), work.resolve("local"));
+        String localBest = (String) LocalRuns.artifact(new Datastore(work.resolve("local")), local.flow(), local.runId(), "end", "best");
+        assertThat(best("ScalableFlow", run)).isEqualTo(localBest);
+    }
+
+    @Test
+    void aRequestNoPoolCanHoldIsRefusedBeforeAnyPod() throws Exception {
+        FlowCliProcess cli = FlowCliProcess.start(BigSum.class, environment(), work, "run", "--with", "kubernetes:memory=512000");
+        assertThat(cli.awaitExit(Duration.ofMinutes(3))).as(cli.output()).isEqualTo(1);
+        assertThat(cli.output()).contains("Step 'start'").contains("512000M").contains("refuses to execute");
+        String run = cli.find("Run BigSum/([a-z0-9-]+) created");
+        assertThat(Runs.pods(client, NAMESPACE, run)).isEmpty();
+    }
+
+    @Test
+    void ctrlCStopsTheRunAndDeletesItsPods() throws Exception {
+        FlowCliProcess cli = FlowCliProcess.start(ScalableFlow.class, environment(), work, "run", "--with", "kubernetes",
+                "--rounds", "2000000000");
+        Awaitility.await("a train task running").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
+                cli.output().contains("created in namespace") && Runs.pods(client, NAMESPACE, cli.find("Run ScalableFlow/([a-z0-9-]+) created"), "train")
+                        .stream().anyMatch(p -> "Running".equals(p.getStatus().getPhase())));
+        String run = cli.find("Run ScalableFlow/([a-z0-9-]+) created");
+
+        cli.interrupt();
+
+        assertThat(cli.awaitExit(Duration.ofSeconds(60))).isNotZero();
+        assertThat(cli.output()).contains("Stopped Run default/" + run);
+        assertThat(client.resources(Run.class).inNamespace(NAMESPACE).withName(run).get().getStatus().phase).isEqualTo("Stopped");
+        Awaitility.await("the Run's Pods deleted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Runs.pods(client, NAMESPACE, run).stream().noneMatch(p -> "Running".equals(p.getStatus().getPhase())
+                        || "Pending".equals(p.getStatus().getPhase())));
+    }
+
+    /** What `dev/cluster env` gives a shell: the kube context and the S3 server's keys. */
+    private static Map<String, String> environment() {
+        return Map.of("KUBECONFIG", stack.kubeconfig().toString(), "AWS_ACCESS_KEY_ID", "stratoflow-dev",
+                "AWS_SECRET_ACCESS_KEY", "stratoflow-dev-secret", "AWS_REGION", "us-east-1");
+    }
+
     private static List<Path> exampleFlows() throws IOException {
         try (Stream<Path> files = Files.list(Fixtures.examples())) {
             return files.filter(f -> f.toString().endsWith(".yaml") && !f.getFileName().toString().equals("compute-pools.yaml"))
@@ -101,14 +161,18 @@ class ExamplesOnTheDevStackTest {
         return pods.stream().map(p -> p.getSpec().getNodeName()).distinct().toList();
     }
 
-    /** Where dev/cluster keeps SDK tasks' data: its S3 server, with the dev credentials it prints. */
     private static String bestOfScalableFlow() {
+        return best("ScalableFlow", "scalable-flow-1");
+    }
+
+    /** Reads {@code best} of a run's end task where dev/cluster keeps SDK tasks' data: its S3 server, with the keys it prints. */
+    private static String best(String flow, String run) {
         DatastoreLocation location = new DatastoreLocation("s3://stratoflow/dev", "http://127.0.0.1:" + (17070 + PORT_OFFSET), "us-east-1", true);
         S3Settings settings = S3Settings.defaults().withCredentials(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("stratoflow-dev", "stratoflow-dev-secret")));
         try (Datastore datastore = Datastore.open(location, settings)) {
-            TaskRecord end = datastore.runs().readTask("ScalableFlow", "scalable-flow-1", "end", "0").orElseThrow(
-                    () -> new AssertionError("ScalableFlow's end task left no record in " + location.describe()));
+            TaskRecord end = datastore.runs().readTask(flow, run, "end", "0").orElseThrow(
+                    () -> new AssertionError(flow + "/" + run + "'s end task left no record in " + location.describe()));
             return (String) datastore.artifacts().read("best", end.artifacts().get("best"), String.class);
         }
     }

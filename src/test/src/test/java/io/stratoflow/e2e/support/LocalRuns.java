@@ -37,4 +37,11 @@ public final class LocalRuns {
         }
         return all;
     }
+
+    /** One artifact of the first task of a step. */
+    public static Object artifact(Datastore datastore, String flow, String runId, String step, String name) {
+        TaskRecord task = datastore.runs().readTask(flow, runId, step, "0").orElseThrow(
+                () -> new AssertionError(step + "/0 of " + flow + "/" + runId + " has no record"));
+        return datastore.artifacts().read(name, task.artifacts().get(name), Object.class);
+    }
 }
