@@ -1,5 +1,7 @@
 package io.stratoflow.cli;
 
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stratoflow.cluster.ClusterConnection;
 import io.stratoflow.cluster.ClusterDefaults;
 import io.stratoflow.cluster.ClusterException;
@@ -65,10 +67,9 @@ final class ClusterRun {
             if (run == null || run.getStatus() != null && ClusterRunFollower.isFinal(run.getStatus().phase)) {
                 return;
             }
-            cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name).edit(r -> {
-                r.getSpec().stop = true;
-                return r;
-            });
+            // a merge patch carries no resourceVersion: the operator writing the Run's status meanwhile is no conflict
+            cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"stop\":true}}");
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 Run now = cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name).get();
