@@ -3,11 +3,11 @@ package io.stratoflow.cli;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stratoflow.cluster.ClusterConnection;
-import io.stratoflow.cluster.ClusterDefaults;
-import io.stratoflow.cluster.ClusterException;
+import io.stratoflow.cluster.ClusterDatastore;
 import io.stratoflow.cluster.ClusterSubmitter;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.export.KubernetesDecorator;
+import io.stratoflow.model.ResumeSpec;
 import io.stratoflow.model.Run;
 
 import java.time.Duration;
@@ -27,19 +27,17 @@ final class ClusterRun {
         this.context = context;
     }
 
-    int run(String namespace, Map<String, Object> parameters, KubernetesDecorator decorator, int maxWorkers, int maxNumSplits) {
+    /**
+     * @param resume  the run to resume and from which step, or null for a new run
+     * @param runName the Run's name, or null for one made of the flow's name and the time
+     */
+    int run(String namespace, Map<String, Object> parameters, KubernetesDecorator decorator, int maxWorkers, int maxNumSplits,
+            ResumeSpec resume, String runName) {
         try (ClusterConnection cluster = ClusterConnection.open(namespace, context.environment)) {
             ClusterSubmitter submitter = new ClusterSubmitter(cluster, context.err);
             submitter.checkInstalled();
-            ClusterDefaults defaults = ClusterDefaults.read(cluster.client(), context.environment)
-                    .filter(ClusterDefaults::hasSharedDatastore)
-                    .orElseThrow(() -> new ClusterException("--with kubernetes needs a datastore on S3 that this machine and the "
-                            + "cluster's tasks share, and the cluster names none (ConfigMap " + ClusterDefaults.OPERATOR_NAMESPACE + "/"
-                            + ClusterDefaults.CONFIG_MAP + " has no s3:// datastore.root). Install the chart with "
-                            + "--set datastore.root=s3://BUCKET/PREFIX --set datastore.credentialsSecret=SECRET, and give this "
-                            + "machine the same bucket's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or a profile)."));
-            try (Datastore datastore = Datastore.open(defaults.datastore(context.environment))) {
-                Run run = submitter.submit(context.flow, datastore, parameters, decorator, maxWorkers, maxNumSplits, user());
+            try (Datastore datastore = ClusterDatastore.open(cluster, context.environment)) {
+                Run run = submitter.submit(context.flow, datastore, parameters, decorator, maxWorkers, maxNumSplits, user(), resume, runName);
                 String name = run.getMetadata().getName();
                 Thread stopper = new Thread(() -> stop(cluster, name), "stratoflow-stop");
                 Runtime.getRuntime().addShutdownHook(stopper);
@@ -90,6 +88,15 @@ final class ClusterRun {
     }
 
     private String user() {
-        return context.environment.getOrDefault("USER", context.environment.getOrDefault("USERNAME", System.getProperty("user.name")));
+        return currentUser(context.environment);
+    }
+
+    /** Who runs this command: $USER (or $USERNAME), else the JVM's user name. */
+    static String currentUser(java.util.Map<String, String> environment) {
+        return environment.getOrDefault("USER", environment.getOrDefault("USERNAME", System.getProperty("user.name")));
+    }
+
+    static String labelValue(String user) {
+        return io.stratoflow.cluster.ClusterSubmitter.labelValue(user);
     }
 }

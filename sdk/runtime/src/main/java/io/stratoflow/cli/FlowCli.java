@@ -25,7 +25,7 @@ public final class FlowCli {
     @Command(mixinStandardHelpOptions = true, version = "Stratoflow 0.1.0",
             description = "Runs and inspects this flow. Start with 'run'; see each command's --help.",
             subcommands = {RunCommand.class, ResumeCommand.class, ShowCommand.class, LogsCommand.class, ListCommand.class,
-                    ExportCommand.class})
+                    ExportCommand.class, KubernetesCommand.class})
     static final class Root implements Runnable {
 
         @CommandLine.Spec
@@ -45,7 +45,7 @@ public final class FlowCli {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, resume, show, logs, list or export");
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, resume, show, logs, list, export or kubernetes");
         }
     }
 

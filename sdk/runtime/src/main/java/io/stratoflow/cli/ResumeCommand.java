@@ -1,6 +1,10 @@
 package io.stratoflow.cli;
 
+import io.stratoflow.cluster.ClusterDatastore;
 import io.stratoflow.datastore.Datastore;
+import io.stratoflow.export.KubernetesDecorator;
+import io.stratoflow.export.KubernetesOverrides;
+import io.stratoflow.model.ResumeSpec;
 import io.stratoflow.datastore.RunRecord;
 import io.stratoflow.runtime.RunOptions;
 import picocli.CommandLine;
@@ -8,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -25,6 +30,13 @@ final class ResumeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Parallelism parallelism = new Parallelism();
 
+    @Option(names = "--with", paramLabel = "<decorator>", description = "Resume on the cluster (as run --with kubernetes[:…]); "
+            + "the default for a run that ran there")
+    List<String> with = List.of();
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "<namespace>", description = "Namespace of a cluster run (default: the kube context's)")
+    String namespace;
+
 
     private final CliContext context;
 
@@ -35,6 +47,9 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         parallelism.validate();
+        if (!with.isEmpty() || originRunId != null && ClusterDatastore.isClusterRunId(originRunId)) {
+            return resumeOnTheCluster();
+        }
         Datastore datastore = context.datastore();
         String origin = originRunId;
         if (origin == null) {
@@ -46,5 +61,23 @@ final class ResumeCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(Map.of(), parallelism.maxWorkers, parallelism.maxNumSplits, context.maxWorkerHeapMb());
         context.out.println("Resuming " + context.flow.name() + "/" + from + (step == null ? "" : " from step " + step) + ".");
         return new RunReporter(context).runLocally(datastore, runtime -> runtime.resume(context.flow, from, step, options));
+    }
+
+    /** A new Run on the cluster that clones the origin's successful tasks before the step, with this machine's code. */
+    private int resumeOnTheCluster() {
+        if (originRunId == null) {
+            throw new IllegalArgumentException("Resuming on the cluster needs --origin-run-id: the name of the Run to resume "
+                    + "(kubernetes list shows them).");
+        }
+        KubernetesDecorator decorator = KubernetesDecorator.NONE;
+        for (String text : with) {
+            decorator = KubernetesOverrides.parse(text);
+        }
+        ResumeSpec resume = new ResumeSpec();
+        resume.originRun = originRunId;
+        resume.step = step;
+        context.out.println("Resuming " + context.flow.name() + "/" + originRunId + (step == null ? "" : " from step " + step)
+                + " on the cluster.");
+        return new ClusterRun(context).run(namespace, Map.of(), decorator, parallelism.maxWorkers, parallelism.maxNumSplits, resume, null);
     }
 }

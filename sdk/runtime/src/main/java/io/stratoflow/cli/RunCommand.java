@@ -31,6 +31,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-n", "--namespace"}, paramLabel = "<namespace>", description = "Namespace of a cluster run (default: the kube context's)")
     String namespace;
 
+    @Option(names = "--run-name", paramLabel = "<name>", description = "Name of the Run on the cluster (default: <flow>-<date>-<time>-<suffix>)")
+    String runName;
+
     private final CliContext context;
 
     RunCommand(CliContext context) {
@@ -40,6 +43,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         parallelism.validate();
+        if (runName != null && with.isEmpty()) {
+            throw new IllegalArgumentException("--run-name names a Run on the cluster: use it with --with kubernetes.");
+        }
         if (!with.isEmpty()) {
             if (local) {
                 throw new IllegalArgumentException("--local and --with kubernetes contradict each other: choose one.");
@@ -49,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
                 decorator = KubernetesOverrides.parse(text);
             }
             return new ClusterRun(context).run(namespace, ParameterOptions.values(spec, context.flow), decorator, parallelism.maxWorkers,
-                    parallelism.maxNumSplits);
+                    parallelism.maxNumSplits, null, runName);
         }
         List<String> clusterSteps = context.flow.clusterSteps();
         if (!clusterSteps.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.stratoflow.client;
 
+import io.stratoflow.cluster.ClusterConnection;
+import io.stratoflow.cluster.ClusterDatastore;
 import io.stratoflow.datastore.Datastore;
 
 import java.nio.file.Path;
@@ -21,6 +23,18 @@ public final class Client {
     /** The datastore a flow run from the working directory would use. */
     public static Client local() {
         return new Client(Datastore.locate(null, System.getenv(), Path.of("").toAbsolutePath()));
+    }
+
+    /**
+     * The datastore the cluster of the current kube context shares with its tasks (as its chart records it), so that
+     * runs made with {@code run --with kubernetes} read exactly as local ones; S3 credentials from the standard AWS
+     * configuration.
+     */
+    public static Client cluster() {
+        Map<String, String> environment = System.getenv();
+        try (ClusterConnection cluster = ClusterConnection.open(null, environment)) {
+            return new Client(ClusterDatastore.open(cluster, environment));
+        }
     }
 
     public static Client at(Path datastoreRoot) {

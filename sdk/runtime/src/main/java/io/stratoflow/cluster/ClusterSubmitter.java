@@ -7,6 +7,7 @@ import io.stratoflow.definition.FlowDefinition;
 import io.stratoflow.export.FlowExporter;
 import io.stratoflow.export.KubernetesDecorator;
 import io.stratoflow.model.Flow;
+import io.stratoflow.model.ResumeSpec;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.TaskPodKeys;
 import io.stratoflow.task.code.CodePackager;
@@ -47,12 +48,13 @@ public final class ClusterSubmitter {
     }
 
     public Run submit(FlowDefinition definition, Datastore datastore, Map<String, Object> parameters, KubernetesDecorator decorator,
-                      int maxWorkers, int maxNumSplits, String user) {
+                      int maxWorkers, int maxNumSplits, String user, ResumeSpec resume, String runName) {
         Flow flow = FlowExporter.flow(definition, null, null);
         flow.getSpec().runner.codePackage = uploadCodePackage(datastore);
         FlowExporter.place(flow, definition, decorator);
-        Run run = FlowExporter.run(definition, runName(definition), parameters, decorator.resources(), maxWorkers, maxNumSplits);
+        Run run = FlowExporter.run(definition, runName != null ? runName : runName(definition), parameters, decorator.resources(), maxWorkers, maxNumSplits);
         run.getMetadata().getLabels().put(TaskPodKeys.USER_LABEL, labelValue(user));
+        run.getSpec().resume = resume;
         try {
             cluster.client().resource(flow).inNamespace(cluster.namespace()).forceConflicts().serverSideApply();
             return cluster.client().resource(run).inNamespace(cluster.namespace()).create();
@@ -78,7 +80,7 @@ public final class ClusterSubmitter {
     }
 
     /** A label value from a user name: letters, digits, '-', '_' and '.', at most 63, starting and ending alphanumeric. */
-    static String labelValue(String user) {
+    public static String labelValue(String user) {
         String value = user.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
         return value.length() > 63 ? value.substring(0, 63).replaceAll("[^A-Za-z0-9]+$", "") : value;
     }

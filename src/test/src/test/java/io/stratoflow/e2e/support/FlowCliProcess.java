@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A flow's CLI as a user starts it: its own JVM, with the flow's classes and the SDK on the classpath (the task-runner
- * distribution the build leaves holds exactly the SDK and what it depends on), output kept in a file.
+ * A flow's CLI as a user starts it: its own JVM, with the flow's classes (the directory or jar they were loaded from)
+ * and the SDK on the classpath (the task-runner distribution the build leaves holds exactly the SDK and what it depends
+ * on), output kept in a file.
  */
 public final class FlowCliProcess {
 
@@ -32,8 +33,7 @@ public final class FlowCliProcess {
     public static FlowCliProcess start(Class<? extends FlowSpec> flow, Map<String, String> environment, Path workingDirectory,
                                        String... args) {
         Path project = ControlPlane.projectDir();
-        String classpath = project.resolve("examples/target/classes") + java.io.File.pathSeparator
-                + project.resolve("sdk/runtime/target/task-runner/lib") + "/*";
+        String classpath = codeSource(flow) + java.io.File.pathSeparator + project.resolve("sdk/runtime/target/task-runner/lib") + "/*";
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", classpath, flow.getName()));
         command.addAll(List.of(args));
@@ -47,6 +47,15 @@ public final class FlowCliProcess {
             return new FlowCliProcess(builder.start(), output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The directory or jar the flow's classes come from. */
+    private static Path codeSource(Class<?> flow) {
+        try {
+            return Path.of(flow.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

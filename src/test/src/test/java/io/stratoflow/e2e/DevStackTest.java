@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import io.stratoflow.e2e.support.FlowCliProcess;
 import io.stratoflow.e2e.support.LocalRuns;
+import io.stratoflow.e2e.flows.FailuresFlow;
 import io.stratoflow.examples.BigSum;
 import io.stratoflow.examples.ScalableFlow;
 import io.stratoflow.runtime.RunOutcome;
@@ -39,11 +40,12 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a new user does: {@code dev/cluster up} with no settings (an executing node per pool of the examples, the S3
- * server, the operator), then {@code kubectl apply} of the compute pools and of every YAML in {@code examples/yaml/}.
- * Every Run must succeed, its Pods on the nodes of the pools its steps name.
+ * What a new user does on {@code dev/cluster up} with no settings (an executing node per pool of the examples, the S3
+ * server, the operator): {@code kubectl apply} of every YAML in {@code examples/yaml/}, each Run succeeding on the
+ * nodes of the pools its steps name; and the flow CLI against that cluster, as a separate process: run, refusal,
+ * Ctrl-C, logs, kubernetes list and kill, resume.
  */
-class ExamplesOnTheDevStackTest {
+class DevStackTest {
 
     private static final int PORT_OFFSET = 200;
     private static final String NAMESPACE = "default";
@@ -140,6 +142,78 @@ class ExamplesOnTheDevStackTest {
         Awaitility.await("the Run's Pods deleted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Runs.pods(client, NAMESPACE, run).stream().noneMatch(p -> "Running".equals(p.getStatus().getPhase())
                         || "Pending".equals(p.getStatus().getPhase())));
+    }
+
+    @Test
+    void logsOfAClusterRunOutliveItsPods() throws Exception {
+        FlowCliProcess cli = FlowCliProcess.start(ScalableFlow.class, environment(), work, "run", "--with", "kubernetes",
+                "--rounds", "1000", "--countries", "US,BR", "--run-name", "logs-after-pods");
+        assertThat(cli.awaitExit(Duration.ofMinutes(5))).as(cli.output()).isZero();
+        client.pods().inNamespace(NAMESPACE).withLabel("stratoflow.io/run", "logs-after-pods").delete();
+        Awaitility.await("the Pods gone").atMost(Duration.ofSeconds(60)).until(() -> Runs.pods(client, NAMESPACE, "logs-after-pods").isEmpty());
+
+        FlowCliProcess logs = FlowCliProcess.start(ScalableFlow.class, environment(), work, "logs", "logs-after-pods/start");
+        assertThat(logs.awaitExit(Duration.ofMinutes(1))).as(logs.output()).isZero();
+        assertThat(logs.output()).contains("Training 2 models: [US, BR]");
+    }
+
+    @Test
+    void kubernetesListAndKillTouchOnlyTheChosenRuns() throws Exception {
+        FlowCliProcess alice = FlowCliProcess.start(ScalableFlow.class, as("alice"), work, "run", "--with", "kubernetes",
+                "--rounds", "2000000000", "--run-name", "alice-long");
+        FlowCliProcess bob = FlowCliProcess.start(ScalableFlow.class, as("bob"), work, "run", "--with", "kubernetes",
+                "--rounds", "2000000000", "--run-name", "bob-long");
+        for (String run : List.of("alice-long", "bob-long")) {
+            Awaitility.await(run + " running").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> "Running".equals(phase(run)));
+        }
+
+        String listed = cli(as("alice"), "kubernetes", "list");
+        assertThat(listed).contains("alice-long").doesNotContain("bob-long");
+        assertThat(cli(as("alice"), "kubernetes", "list", "--user", "bob")).contains("bob-long").doesNotContain("alice-long");
+
+        assertThat(cli(as("alice"), "kubernetes", "kill")).contains("Stopping run alice-long").doesNotContain("bob-long");
+        Awaitility.await("alice's run stopped").atMost(Duration.ofSeconds(60)).until(() -> "Stopped".equals(phase("alice-long")));
+        assertThat(phase("bob-long")).as("another user's run, without --user").isEqualTo("Running");
+
+        assertThat(cli(as("alice"), "kubernetes", "kill", "--user", "bob")).contains("Stopping run bob-long");
+        Awaitility.await("bob's run stopped").atMost(Duration.ofSeconds(60)).until(() -> "Stopped".equals(phase("bob-long")));
+        assertThat(alice.awaitExit(Duration.ofSeconds(60))).as(alice.output()).isEqualTo(1);
+        assertThat(bob.awaitExit(Duration.ofSeconds(60))).as(bob.output()).isEqualTo(1);
+        assertThat(cli(as("bob"), "kubernetes", "kill", "--run-id", "alice-long")).contains("alice-long already Stopped: nothing to stop");
+    }
+
+    @Test
+    void resumeOfAFailedClusterRunRerunsFromTheFailedStepOnTheCluster() throws Exception {
+        FlowCliProcess failing = FlowCliProcess.start(FailuresFlow.class, environment(), work, "run", "--with", "kubernetes",
+                "--run-name", "cli-resumable-1", "--failInRun", "cli-resumable-1");
+        assertThat(failing.awaitExit(Duration.ofMinutes(5))).as(failing.output()).isEqualTo(1);
+        assertThat(failing.output()).contains("failed").contains("failing on purpose in run cli-resumable-1")
+                .contains("logs cli-resumable-1/prepare/0");
+
+        FlowCliProcess resumed = FlowCliProcess.start(FailuresFlow.class, environment(), work, "resume", "--origin-run-id", "cli-resumable-1");
+        assertThat(resumed.awaitExit(Duration.ofMinutes(5))).as(resumed.output()).isZero();
+        String run = resumed.find("Run FailuresFlow/([a-z0-9-]+) created");
+        assertThat(Runs.pods(client, NAMESPACE, run, "start")).as("start is cloned, not run again").isEmpty();
+        assertThat(Runs.pods(client, NAMESPACE, run, "prepare")).hasSize(1);
+    }
+
+    private static String phase(String run) {
+        Run found = client.resources(Run.class).inNamespace(NAMESPACE).withName(run).get();
+        return found == null || found.getStatus() == null ? null : found.getStatus().phase;
+    }
+
+    /** Runs a short CLI command of ScalableFlow and returns its output; it must exit 0. */
+    private static String cli(Map<String, String> environment, String... args) throws InterruptedException {
+        FlowCliProcess process = FlowCliProcess.start(ScalableFlow.class, environment, work, args);
+        assertThat(process.awaitExit(Duration.ofMinutes(1))).as(process.output()).isZero();
+        return process.output();
+    }
+
+    private static Map<String, String> as(String user) {
+        Map<String, String> environment = new java.util.HashMap<>(environment());
+        environment.put("USER", user);
+        return environment;
     }
 
     /** What `dev/cluster env` gives a shell: the kube context and the S3 server's keys. */
