@@ -1,6 +1,7 @@
 package io.stratoflow.cli;
 
 import io.stratoflow.testflows.CliRun;
+import io.stratoflow.testflows.ForeachFlow;
 import io.stratoflow.testflows.LinearFlow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,14 @@ class ClusterRunCliTest {
                 "run", "--with", "kubernetes");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err()).contains("Cannot reach the Kubernetes API server at https://127.0.0.1:9");
+    }
+
+    @Test
+    void aParameterOfTheWrongTypeIsRefusedBeforeTheClusterIsAsked() {
+        CliRun run = CliRun.withEnvironment(ForeachFlow.class, home.resolve("ds"), Map.of("HOME", home.toString()),
+                "run", "--with", "kubernetes", "--width", "many");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("--width").contains("many").doesNotContain("No kube context");
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.stratoflow.e2e.support.FlowCliProcess;
 import io.stratoflow.e2e.support.LocalRuns;
 import io.stratoflow.e2e.flows.FailuresFlow;
 import io.stratoflow.examples.BigSum;
+import io.stratoflow.examples.CrossCloudFlow;
 import io.stratoflow.examples.ScalableFlow;
 import io.stratoflow.runtime.RunOutcome;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -196,6 +197,44 @@ class DevStackTest {
         String run = resumed.find("Run FailuresFlow/([a-z0-9-]+) created");
         assertThat(Runs.pods(client, NAMESPACE, run, "start")).as("start is cloned, not run again").isEmpty();
         assertThat(Runs.pods(client, NAMESPACE, run, "prepare")).hasSize(1);
+    }
+
+    @Test
+    void crossCloudFlowsProcessTasksLandOnlyOnAzureNodes() throws Exception {
+        FlowCliProcess cli = FlowCliProcess.start(CrossCloudFlow.class, environment(), work, "run", "--with", "kubernetes",
+                "--run-name", "cross-cloud-cli");
+        assertThat(cli.awaitExit(Duration.ofMinutes(8))).as(cli.output()).isZero();
+        List<Pod> process = Runs.pods(client, NAMESPACE, "cross-cloud-cli", "process");
+        assertThat(process).isNotEmpty();
+        for (Pod pod : process) {
+            assertThat(client.nodes().withName(pod.getSpec().getNodeName()).get().getMetadata().getLabels())
+                    .containsEntry("outerbounds.co/provider", "azure");
+        }
+    }
+
+    @Test
+    void anS3ServerThisMachineCannotReachIsNamedBeforeAnyRun() throws Exception {
+        Map<String, String> unreachable = new java.util.HashMap<>(environment());
+        unreachable.put("STRATOFLOW_DATASTORE_ENDPOINT", "http://127.0.0.1:9");
+        FlowCliProcess cli = FlowCliProcess.start(ScalableFlow.class, unreachable, work, "run", "--with", "kubernetes",
+                "--run-name", "no-s3-here");
+        assertThat(cli.awaitExit(Duration.ofMinutes(2))).as(cli.output()).isEqualTo(2);
+        assertThat(cli.output()).contains("127.0.0.1:9");
+        assertThat(client.resources(Run.class).inNamespace(NAMESPACE).withName("no-s3-here").get()).as("no Run created").isNull();
+    }
+
+    @Test
+    void withoutAnOperatorTheCliSaysSoWithin30Seconds() throws Exception {
+        stack.kill("operator");
+        try {
+            FlowCliProcess cli = FlowCliProcess.start(ScalableFlow.class, environment(), work, "run", "--with", "kubernetes",
+                    "--run-name", "nobody-home");
+            assertThat(cli.awaitExit(Duration.ofSeconds(90))).as(cli.output()).isEqualTo(2);
+            assertThat(cli.output()).contains("No Stratoflow operator picked up Run default/nobody-home within 30 s");
+            assertThat(client.resources(Run.class).inNamespace(NAMESPACE).withName("nobody-home").get()).as("the Run deleted").isNull();
+        } finally {
+            stack.up();
+        }
     }
 
     private static String phase(String run) {

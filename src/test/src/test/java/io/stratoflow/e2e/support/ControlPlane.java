@@ -66,6 +66,24 @@ public final class ControlPlane {
         run(List.of("dev/cluster", "up"));
     }
 
+    /** Starts what is not running (e.g. a component a test stopped), keeping the cluster's state. */
+    public void up() {
+        run(List.of("dev/cluster", "up"));
+    }
+
+    /** Stops one component of the cluster, as a crash would (SIGKILL), e.g. "operator". */
+    public void kill(String component) {
+        try {
+            long pid = Long.parseLong(Files.readString(clusterDir.resolve(component + ".pid")).trim());
+            ProcessHandle.of(pid).ifPresent(process -> {
+                process.destroyForcibly();
+                process.onExit().join();
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read the pid of " + component + " in " + clusterDir, e);
+        }
+    }
+
     public void stop() {
         run(List.of("dev/cluster", "down"));
     }
