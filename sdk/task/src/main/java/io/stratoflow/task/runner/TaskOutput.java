@@ -5,17 +5,21 @@ import io.stratoflow.task.TaskSpec;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * A step's stdout and stderr while it runs in a container: still written to the container's own
- * output, and kept in files that become the task's logs in the datastore when the step ends, so
- * that they outlive the Pod.
+ * output, and kept in files that become the task's logs in the datastore, so that they outlive the
+ * Pod. A {@link LogFlusher} stores them every few seconds while the step runs; they are stored
+ * complete when it ends.
  */
 final class TaskOutput implements AutoCloseable {
 
@@ -26,8 +30,9 @@ final class TaskOutput implements AutoCloseable {
     private final Path dir;
     private final PrintStream out;
     private final PrintStream err;
+    private final LogFlusher flusher;
 
-    private TaskOutput(Datastore datastore, TaskSpec spec) throws IOException {
+    private TaskOutput(Datastore datastore, TaskSpec spec, Duration flushInterval, long maxFlushedBytes) throws IOException {
         this.datastore = datastore;
         this.spec = spec;
         this.dir = Files.createTempDirectory("stratoflow-task-logs");
@@ -35,11 +40,17 @@ final class TaskOutput implements AutoCloseable {
         this.err = tee(originalErr, dir.resolve("stderr"));
         System.setOut(out);
         System.setErr(err);
+        this.flusher = new LogFlusher(List.of(new LogFlusher.Log("stdout", dir.resolve("stdout"), out),
+                new LogFlusher.Log("stderr", dir.resolve("stderr"), err)), this::store, flushInterval, maxFlushedBytes, originalErr);
     }
 
     static TaskOutput capture(Datastore datastore, TaskSpec spec) {
+        return capture(datastore, spec, LogFlusher.interval(System.getenv(), System.err), LogFlusher.MAX_PERIODIC_BYTES);
+    }
+
+    static TaskOutput capture(Datastore datastore, TaskSpec spec, Duration flushInterval, long maxFlushedBytes) {
         try {
-            return new TaskOutput(datastore, spec);
+            return new TaskOutput(datastore, spec, flushInterval, maxFlushedBytes);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a temporary directory for the task's logs: " + e.getMessage(), e);
         }
@@ -47,6 +58,7 @@ final class TaskOutput implements AutoCloseable {
 
     @Override
     public void close() {
+        flusher.close();
         System.setOut(originalOut);
         System.setErr(originalErr);
         out.close();
@@ -55,7 +67,7 @@ final class TaskOutput implements AutoCloseable {
             Path file = dir.resolve(stream);
             try {
                 try (var log = Files.newInputStream(file)) {
-                    datastore.runs().storeLog(spec.flow(), spec.runId(), spec.step(), spec.taskId(), spec.attempt(), stream, log);
+                    store(stream, log);
                 }
                 Files.deleteIfExists(file);
             } catch (IOException | RuntimeException e) {
@@ -67,6 +79,10 @@ final class TaskOutput implements AutoCloseable {
         } catch (IOException e) {
             // a temporary directory left behind in a container that ends now
         }
+    }
+
+    private void store(String stream, InputStream log) {
+        datastore.runs().storeLog(spec.flow(), spec.runId(), spec.step(), spec.taskId(), spec.attempt(), stream, log);
     }
 
     private static PrintStream tee(PrintStream console, Path file) throws IOException {

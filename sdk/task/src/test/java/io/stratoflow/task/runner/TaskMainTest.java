@@ -14,10 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +63,20 @@ class TaskMainTest {
         }
     }
 
+    public static class Waits extends FlowSpec {
+        static volatile CountDownLatch release = new CountDownLatch(0);
+
+        @Step(next = "end")
+        public void start() throws InterruptedException {
+            System.out.println("waiting for the test");
+            release.await(60, TimeUnit.SECONDS);
+        }
+
+        @Step
+        public void end() {
+        }
+    }
+
     @TempDir
     Path root;
 
@@ -74,6 +96,35 @@ class TaskMainTest {
         assertThat(start.splits()).isEqualTo(5);
         try (var log = datastore.runs().openLog("Squares", "run-1", "start", "0", 0, "stdout").orElseThrow()) {
             assertThat(new String(log.readAllBytes(), StandardCharsets.UTF_8)).contains("fanning out over 5");
+        }
+    }
+
+    @Test
+    void aRunningStepsOutputIsInTheDatastoreBeforeItEnds() throws Exception {
+        Waits.release = new CountDownLatch(1);
+        TaskSpec spec = TaskSpec.of("Waits", Waits.class.getName(), "run-1", TaskKey.root("start"), 0, new TaskInputs.None(), Map.of(),
+                DatastoreLocation.local(root), null);
+        Datastore datastore = Datastore.open(DatastoreLocation.local(root));
+        ExecutorService pod = Executors.newSingleThreadExecutor();
+        Future<TaskReport> report;
+        try {
+            report = pod.submit(() -> TaskMain.run(spec));
+            Eventually.await("the running step's stdout in the datastore", Duration.ofSeconds(60),
+                    () -> stdout(datastore, "Waits", "start").contains("waiting for the test"));
+            assertThat(report).isNotDone();
+        } finally {
+            Waits.release.countDown();
+            pod.shutdown();
+        }
+        assertThat(report.get(60, TimeUnit.SECONDS).failed()).isFalse();
+        assertThat(stdout(datastore, "Waits", "start")).isEqualTo("waiting for the test\n");
+    }
+
+    private static String stdout(Datastore datastore, String flow, String step) {
+        try (var log = datastore.runs().openLatestLog(flow, "run-1", step, "0", "stdout").orElse(InputStream.nullInputStream())) {
+            return new String(log.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
