@@ -69,6 +69,9 @@ public class RunReconciler implements Reconciler<Run> {
     @Inject
     RunDatastores datastores;
 
+    @Inject
+    RunRecorder runRecorder;
+
     private final ReconcilePacer pacer = new ReconcilePacer();
 
     @Override
@@ -95,7 +98,9 @@ public class RunReconciler implements Reconciler<Run> {
         if (isFinished(status)) {
             poolQueue.forget(TaskPods.runKey(run));
             pacer.forget(id);
-            return UpdateControl.noUpdate();
+            Duration retry = runRecorder.recordEnded(client, run, context, generation, now);
+            writeStatus(run, before, context);
+            return retry == null ? UpdateControl.noUpdate() : UpdateControl.<Run>noUpdate().rescheduleAfter(retry);
         }
         Duration pause = pacer.pauseBefore(id, now);
         boolean specChanged = status.observedGeneration == null || status.observedGeneration != generation;
@@ -141,6 +146,8 @@ public class RunReconciler implements Reconciler<Run> {
             }
         }
         poolQueue.retainExisting(key -> context.getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).isPresent());
+        // Before the first Pod, so that its task finds the run recorded; and once more when the engine ends the run.
+        Duration recordRetry = runRecorder.record(client, run, context, state, generation, now);
         TaskPods.Created created = state.phase().isFinal() ? TaskPods.Created.NONE
                 : taskPods.ensurePods(client, run, status.pinnedFlow, graph, state, pods, pools, context);
         RunStatusBuilder.fromState(status, state, graph, generation, now);
@@ -149,6 +156,9 @@ public class RunReconciler implements Reconciler<Run> {
         writeStatus(run, before, context);
         pacer.looked(id, now, pods.size(), created.moreToCreate());
         Duration next = nextLook(decision, created, taskPods.untilGiveUp(observed.unschedulable()), now);
+        if (recordRetry != null) {
+            next = next == null || next.compareTo(recordRetry) > 0 ? recordRetry : next;
+        }
         // A task started in this pass may already have a finished Pod (the status was older than the Pods, as after a
         // restart): no Pod event will come for it, so look again at once.
         if (!TaskObserver.observe(state, run.getMetadata().getName(), pods, now).observations().isEmpty()) {

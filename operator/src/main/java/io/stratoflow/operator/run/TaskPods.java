@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.engine.ActiveTask;
@@ -88,7 +87,7 @@ public class TaskPods {
     Created ensurePods(KubernetesClient client, Run run, FlowResourceSpec flow, FlowGraph graph, RunState state, Map<String, Pod> pods,
                        List<ComputePool> pools, Context<Run> context) {
         DatastoreLocation datastore = datastores.locationOf(flow).orElse(null);
-        Map<String, String> parameters = parameters(run, context);
+        Map<String, String> parameters = RunParameters.of(run, context);
         PoolDirectory directory = new PoolDirectory(pools);
         Map<String, PoolUsage> usage = new HashMap<>();
         Map<String, Integer> waiting = new LinkedHashMap<>();
@@ -210,15 +209,6 @@ public class TaskPods {
             }
             throw e;
         }
-    }
-
-    /** The Run's parameters; a resumed Run that sets none runs with its origin's, as a local resume does. */
-    private static Map<String, String> parameters(Run run, Context<Run> context) {
-        if (!run.getSpec().parameters.isEmpty() || run.getSpec().resume == null) {
-            return run.getSpec().parameters;
-        }
-        return context.getPrimaryCache().get(new ResourceID(run.getSpec().resume.originRun, run.getMetadata().getNamespace()))
-                .map(origin -> origin.getSpec().parameters).orElse(run.getSpec().parameters);
     }
 
     @SuppressWarnings("unchecked")
