@@ -53,6 +53,7 @@ public class RunReconciler implements Reconciler<Run> {
     static final Duration QUOTA_RECHECK = Duration.ofSeconds(2);
     static final Duration FLOW_RECHECK = Duration.ofSeconds(5);
     static final Duration CREATE_RETRY = Duration.ofSeconds(10);
+    static final Duration EXTERNAL_RECHECK = Duration.ofSeconds(1);
 
     @Inject
     TaskPods taskPods;
@@ -71,6 +72,9 @@ public class RunReconciler implements Reconciler<Run> {
 
     @Inject
     RunRecorder runRecorder;
+
+    @Inject
+    ExternalTasks externalTasks;
 
     private final ReconcilePacer pacer = new ReconcilePacer();
 
@@ -135,6 +139,7 @@ public class RunReconciler implements Reconciler<Run> {
         TaskObserver.Observed observed = TaskObserver.observe(state, run.getMetadata().getName(), pods, now);
         List<Observation> observations = new ArrayList<>(observed.observations());
         observations.addAll(taskPods.giveUpOnUnschedulable(client, run, status.pinnedFlow, observed.unschedulable(), pools));
+        observations.addAll(externalTasks.observe(state, status.pinnedFlow, run.getMetadata().getName()));
         if (run.getSpec().stop) {
             observations.add(new Observation.StopRequested("Stopped: spec.stop is true"));
         }
@@ -151,6 +156,8 @@ public class RunReconciler implements Reconciler<Run> {
         TaskPods.Created created = state.phase().isFinal() ? TaskPods.Created.NONE
                 : taskPods.ensurePods(client, run, status.pinnedFlow, graph, state, pods, pools, context);
         RunStatusBuilder.fromState(status, state, graph, generation, now);
+        status.externalTasks = state.phase().isFinal() ? new ArrayList<>()
+                : externalTasks.pending(state, status.pinnedFlow, graph, run.getMetadata().getName(), RunParameters.of(run, context));
         describeWaiting(status, observed.unschedulable(), created, generation, now, client, run);
 
         writeStatus(run, before, context);
@@ -158,6 +165,10 @@ public class RunReconciler implements Reconciler<Run> {
         Duration next = nextLook(decision, created, taskPods.untilGiveUp(observed.unschedulable()), now);
         if (recordRetry != null) {
             next = next == null || next.compareTo(recordRetry) > 0 ? recordRetry : next;
+        }
+        // external tasks end with a record in the datastore, which sends no event: look for it
+        if (!status.externalTasks.isEmpty() && (next == null || next.compareTo(EXTERNAL_RECHECK) > 0)) {
+            next = EXTERNAL_RECHECK;
         }
         // A task started in this pass may already have a finished Pod (the status was older than the Pods, as after a
         // restart): no Pod event will come for it, so look again at once.

@@ -61,6 +61,9 @@ final class RunStarter {
         }
         PoolDirectory directory = new PoolDirectory(pools);
         for (StepSpec step : flow.getSpec().steps) {
+            if (ExternalTasks.isExternal(step)) {
+                continue; // runs on the submitting machine, in no pool
+            }
             String refusal;
             try {
                 refusal = directory.resolve(step, TaskResources.of(step, run.getSpec().overrides), namespace).refusal();

@@ -108,6 +108,9 @@ public class TaskPods {
                 break;
             }
             StepSpec step = FlowGraphs.step(flow, active.task().step());
+            if (ExternalTasks.isExternal(step)) {
+                continue;
+            }
             TaskResources resources = TaskResources.of(step, run.getSpec().overrides);
             ComputePool pool = directory.resolve(step, resources, run.getMetadata().getNamespace()).pool();
             if (pool != null && pool.getSpec().quota != null) {

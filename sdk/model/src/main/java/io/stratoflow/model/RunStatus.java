@@ -44,6 +44,9 @@ public class RunStatus {
     @PreserveUnknownFields
     public JsonNode engine;
 
+    @JsonPropertyDescription("Tasks of external steps the submitting CLI is to run now, each with its task description.")
+    public List<ExternalTask> externalTasks = new ArrayList<>();
+
     @JsonPropertyDescription("Conditions: Ready, Succeeded, Unschedulable, FlowFound.")
     public List<Condition> conditions = new ArrayList<>();
 }

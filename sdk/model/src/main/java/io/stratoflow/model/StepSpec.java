@@ -49,6 +49,10 @@ public class StepSpec {
     @JsonPropertyDescription("Labels and annotations added to the step's Pods.")
     public PodMetadata podMetadata;
 
+    @JsonPropertyDescription("Run by the CLI that submitted the Run, on its own machine (a step without @Kubernetes in a mixed run): "
+            + "the operator creates no Pod for it, lists its tasks in status.externalTasks and takes their outcome from the datastore.")
+    public Boolean external;
+
     @JsonPropertyDescription("Let the run go on when the step fails after its retries (@Catch).")
     public boolean catchFailure;
 

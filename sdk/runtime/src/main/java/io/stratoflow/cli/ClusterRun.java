@@ -30,20 +30,21 @@ final class ClusterRun {
     /**
      * @param resume  the run to resume and from which step, or null for a new run
      * @param runName the Run's name, or null for one made of the flow's name and the time
+     * @param mixed   whether the steps without {@code @Kubernetes} run here (a mixed run) instead of on the cluster
      */
     int run(String namespace, Map<String, Object> parameters, KubernetesDecorator decorator, int maxWorkers, int maxNumSplits,
-            ResumeSpec resume, String runName) {
+            ResumeSpec resume, String runName, boolean mixed) {
         try (ClusterConnection cluster = ClusterConnection.open(namespace, context.environment)) {
             ClusterSubmitter submitter = new ClusterSubmitter(cluster, context.err);
             submitter.checkInstalled();
             try (Datastore datastore = ClusterDatastore.open(cluster, context.environment)) {
-                Run run = submitter.submit(context.flow, datastore, parameters, decorator, maxWorkers, maxNumSplits, user(), resume, runName);
+                Run run = submitter.submit(context.flow, datastore, parameters, decorator, maxWorkers, maxNumSplits, user(), resume, runName, mixed);
                 String name = run.getMetadata().getName();
                 Thread stopper = new Thread(() -> stop(cluster, name), "stratoflow-stop");
                 Runtime.getRuntime().addShutdownHook(stopper);
                 try {
                     return new ClusterRunFollower(cluster, datastore, context.flow.graph().topologicalOrder(), context.flow.name(),
-                            context.out, context.err, context.terminal, ClusterRunFollower.PICKUP_TIMEOUT).follow(name);
+                            context.out, context.err, context.terminal, ClusterRunFollower.PICKUP_TIMEOUT).follow(name, mixed);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return 1;

@@ -52,7 +52,19 @@ final class ClusterRunFollower {
         this.pickupTimeout = pickupTimeout;
     }
 
-    int follow(String runName) throws InterruptedException {
+    /** @param mixed whether this machine runs the Run's external tasks */
+    int follow(String runName, boolean mixed) throws InterruptedException {
+        LaptopTasks laptop = mixed ? new LaptopTasks(datastore, runName, progress, out, err) : null;
+        try {
+            return follow(runName, laptop);
+        } finally {
+            if (laptop != null) {
+                laptop.stopAll();
+            }
+        }
+    }
+
+    private int follow(String runName, LaptopTasks laptop) throws InterruptedException {
         long start = System.nanoTime();
         out.println("Run " + flowName + "/" + runName + " created in namespace " + cluster.namespace() + "; following it "
                 + "(kubectl -n " + cluster.namespace() + " get run " + runName + ").");
@@ -70,6 +82,9 @@ final class ClusterRunFollower {
                             + cluster.namespace() + "'? (kubectl -n stratoflow-system get pods)");
                 }
             } else {
+                if (laptop != null && status.externalTasks != null) {
+                    laptop.offer(status.externalTasks);
+                }
                 boolean over = isFinal(status.phase);
                 progress.show(line(status), over);
                 if (over) {

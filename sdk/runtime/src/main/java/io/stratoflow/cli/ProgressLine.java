@@ -20,7 +20,7 @@ final class ProgressLine {
         this.intervalMillis = terminal ? 100 : 1000;
     }
 
-    void show(String line, boolean over) {
+    synchronized void show(String line, boolean over) {
         long now = System.currentTimeMillis();
         if (!over && now - lastPrintMillis < intervalMillis) {
             return;
@@ -39,7 +39,7 @@ final class ProgressLine {
     }
 
     /** Prints other lines above the progress line, which is then drawn again. */
-    void printAbove(Runnable printing) {
+    synchronized void printAbove(Runnable printing) {
         if (terminal && !lastLine.isEmpty()) {
             out.print("\r\033[K");
         }

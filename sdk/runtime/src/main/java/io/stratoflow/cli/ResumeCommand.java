@@ -78,6 +78,6 @@ final class ResumeCommand implements Callable<Integer> {
         resume.step = step;
         context.out.println("Resuming " + context.flow.name() + "/" + originRunId + (step == null ? "" : " from step " + step)
                 + " on the cluster.");
-        return new ClusterRun(context).run(namespace, Map.of(), decorator, parallelism.maxWorkers, parallelism.maxNumSplits, resume, null);
+        return new ClusterRun(context).run(namespace, Map.of(), decorator, parallelism.maxWorkers, parallelism.maxNumSplits, resume, null, false);
     }
 }

@@ -43,8 +43,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         parallelism.validate();
-        if (runName != null && with.isEmpty()) {
-            throw new IllegalArgumentException("--run-name names a Run on the cluster: use it with --with kubernetes.");
+        if (runName != null && (local || with.isEmpty() && context.flow.clusterSteps().isEmpty())) {
+            throw new IllegalArgumentException("--run-name names a Run on the cluster: use it with --with kubernetes or @Kubernetes steps.");
         }
         if (!with.isEmpty()) {
             if (local) {
@@ -55,14 +55,14 @@ final class RunCommand implements Callable<Integer> {
                 decorator = KubernetesOverrides.parse(text);
             }
             return new ClusterRun(context).run(namespace, ParameterOptions.values(spec, context.flow), decorator, parallelism.maxWorkers,
-                    parallelism.maxNumSplits, null, runName);
+                    parallelism.maxNumSplits, null, runName, false);
         }
         List<String> clusterSteps = context.flow.clusterSteps();
         if (!clusterSteps.isEmpty()) {
             if (!local) {
-                throw new UnsupportedOperationException("Steps " + clusterSteps + " carry @Kubernetes, which sends them to a cluster. "
-                        + "Run the whole flow on the cluster with --with kubernetes, or with --local on this machine, "
-                        + "ignoring their placement.");
+                // a mixed run: the operator runs the @Kubernetes steps in Pods, this machine the others
+                return new ClusterRun(context).run(namespace, ParameterOptions.values(spec, context.flow), KubernetesDecorator.NONE,
+                        parallelism.maxWorkers, parallelism.maxNumSplits, null, runName, true);
             }
             context.err.println("Warning: --local runs steps " + clusterSteps + " on this machine; their @Kubernetes placement "
                     + "(node selectors, compute pools, images) is ignored.");

@@ -31,7 +31,11 @@ public final class Client {
      * configuration.
      */
     public static Client cluster() {
-        Map<String, String> environment = System.getenv();
+        return cluster(System.getenv());
+    }
+
+    /** As {@link #cluster()}, with {@code KUBECONFIG}, {@code HOME} and {@code STRATOFLOW_*} settings from {@code environment}. */
+    public static Client cluster(Map<String, String> environment) {
         try (ClusterConnection cluster = ClusterConnection.open(null, environment)) {
             return new Client(ClusterDatastore.open(cluster, environment));
         }

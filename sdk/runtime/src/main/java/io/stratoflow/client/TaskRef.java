@@ -10,7 +10,6 @@ import io.stratoflow.datastore.TaskRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Set;
 
 /** One task: status, artifacts and logs. */
@@ -77,10 +76,11 @@ public final class TaskRef {
         return ref;
     }
 
+    /** The latest attempt's log, from a local or an S3 datastore alike. */
     private String log(String stream) {
-        return datastore.runs().latestLog(run.flow(), run.runId(), record.step(), record.taskId(), stream).map(path -> {
-            try {
-                return Files.readString(path);
+        return datastore.runs().openLatestLog(run.flow(), run.runId(), record.step(), record.taskId(), stream).map(in -> {
+            try (in) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

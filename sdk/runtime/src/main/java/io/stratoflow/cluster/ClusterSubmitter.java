@@ -48,10 +48,13 @@ public final class ClusterSubmitter {
     }
 
     public Run submit(FlowDefinition definition, Datastore datastore, Map<String, Object> parameters, KubernetesDecorator decorator,
-                      int maxWorkers, int maxNumSplits, String user, ResumeSpec resume, String runName) {
+                      int maxWorkers, int maxNumSplits, String user, ResumeSpec resume, String runName, boolean mixed) {
         Flow flow = FlowExporter.flow(definition, null, null);
         flow.getSpec().runner.codePackage = uploadCodePackage(datastore);
         FlowExporter.place(flow, definition, decorator);
+        if (mixed) {
+            FlowExporter.runOthersHere(flow, definition);
+        }
         Run run = FlowExporter.run(definition, runName != null ? runName : runName(definition), parameters, decorator.resources(), maxWorkers, maxNumSplits);
         run.getMetadata().getLabels().put(TaskPodKeys.USER_LABEL, labelValue(user));
         run.getSpec().resume = resume;

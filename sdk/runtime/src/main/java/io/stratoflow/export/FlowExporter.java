@@ -84,6 +84,15 @@ public final class FlowExporter {
         }
     }
 
+    /** Marks the steps without {@code @Kubernetes} as run by the submitting machine: a mixed run. */
+    public static void runOthersHere(Flow flow, FlowDefinition definition) {
+        for (StepSpec step : flow.getSpec().steps) {
+            if (!definition.step(step.name).placement().kubernetes()) {
+                step.external = true;
+            }
+        }
+    }
+
     public static Run run(FlowDefinition definition, String runName, Map<String, Object> parameters, ResourceRequest overrides,
                           int maxWorkers, int maxNumSplits) {
         RunSpec spec = new RunSpec();

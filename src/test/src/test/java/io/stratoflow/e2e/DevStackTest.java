@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import io.stratoflow.e2e.support.FlowCliProcess;
 import io.stratoflow.e2e.support.LocalRuns;
+import io.stratoflow.client.Client;
+import io.stratoflow.client.RunRef;
 import io.stratoflow.e2e.flows.FailuresFlow;
 import io.stratoflow.examples.BigSum;
 import io.stratoflow.examples.CrossCloudFlow;
+import io.stratoflow.examples.HybridCloudFlow;
 import io.stratoflow.examples.ScalableFlow;
 import io.stratoflow.runtime.RunOutcome;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -115,6 +118,17 @@ class DevStackTest {
         RunOutcome local = LocalRuns.run(ScalableFlow.class, Map.of("rounds", 2000), work.resolve("local"));
         String localBest = (String) LocalRuns.artifact(new Datastore(work.resolve("local")), local.flow(), local.runId(), "end", "best");
         assertThat(best("ScalableFlow", run)).isEqualTo(localBest);
+
+        // the client API reads the cluster run as a local one: its record, typed parameters and artifacts from S3
+        System.setProperty("aws.accessKeyId", "stratoflow-dev");
+        System.setProperty("aws.secretAccessKey", "stratoflow-dev-secret");
+        System.setProperty("aws.region", "us-east-1");
+        RunRef clusterRun = Client.cluster(Map.of("KUBECONFIG", stack.kubeconfig().toString())).flow("ScalableFlow").run(run);
+        assertThat(clusterRun.successful()).isTrue();
+        assertThat(clusterRun.parameter("rounds")).isEqualTo(2000);
+        assertThat(clusterRun.artifact("best")).isEqualTo(localBest);
+        assertThat(clusterRun.step("train").tasks()).hasSize(4);
+        assertThat(clusterRun.step("start").tasks().get(0).stdout()).contains("Training 4 models");
     }
 
     @Test
@@ -237,6 +251,28 @@ class DevStackTest {
         }
     }
 
+    @Test
+    void aMixedRunRunsKubernetesStepsInPodsAndTheOthersHereWithTheLocalRunsArtifacts() throws Exception {
+        String data = ControlPlane.projectDir().resolve("examples/data").toString();
+        FlowCliProcess cli = FlowCliProcess.start(HybridCloudFlow.class, environment(), work, "run", "--dataDir", data,
+                "--run-name", "hybrid-mixed");
+        assertThat(cli.awaitExit(Duration.ofMinutes(8))).as(cli.output()).isZero();
+        assertThat(client.resources(Run.class).inNamespace(NAMESPACE).withName("hybrid-mixed").get().getStatus().phase).isEqualTo("Succeeded");
+        assertThat(Runs.pods(client, NAMESPACE, "hybrid-mixed", "start")).as("start ran on this machine").isEmpty();
+        assertThat(Runs.pods(client, NAMESPACE, "hybrid-mixed", "end")).as("end ran on this machine").isEmpty();
+        assertThat(nodesOf("hybrid-mixed", "prepare-data")).containsOnly("exec-onprem");
+        assertThat(nodesOf("hybrid-mixed", "train")).containsOnly("exec-gpu");
+        assertThat(nodesOf("hybrid-mixed", "join")).containsOnly("exec-highmem");
+        assertThat(cli.output()).contains("[hybrid-mixed/end/0]");
+
+        RunOutcome local = LocalRuns.run(HybridCloudFlow.class, Map.of("dataDir", data), work.resolve("local-hybrid"));
+        io.stratoflow.definition.FlowDefinition flow = io.stratoflow.e2e.support.ClusterFlows.definition(HybridCloudFlow.class);
+        try (Datastore cluster = devDatastore()) {
+            assertThat(LocalRuns.artifacts(cluster, flow, "hybrid-mixed"))
+                    .isEqualTo(LocalRuns.artifacts(new Datastore(work.resolve("local-hybrid")), flow, local.runId()));
+        }
+    }
+
     private static String phase(String run) {
         Run found = client.resources(Run.class).inNamespace(NAMESPACE).withName(run).get();
         return found == null || found.getStatus() == null ? null : found.getStatus().phase;
@@ -268,6 +304,12 @@ class DevStackTest {
         }
     }
 
+    private static Datastore devDatastore() {
+        DatastoreLocation location = new DatastoreLocation("s3://stratoflow/dev", "http://127.0.0.1:" + (17070 + PORT_OFFSET), "us-east-1", true);
+        return Datastore.open(location, S3Settings.defaults().withCredentials(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("stratoflow-dev", "stratoflow-dev-secret"))));
+    }
+
     private static List<String> nodesOf(String run, String step) {
         List<Pod> pods = Runs.pods(client, NAMESPACE, run, step);
         assertThat(pods).as(run + "/" + step + " Pods").isNotEmpty();
@@ -280,12 +322,9 @@ class DevStackTest {
 
     /** Reads {@code best} of a run's end task where dev/cluster keeps SDK tasks' data: its S3 server, with the keys it prints. */
     private static String best(String flow, String run) {
-        DatastoreLocation location = new DatastoreLocation("s3://stratoflow/dev", "http://127.0.0.1:" + (17070 + PORT_OFFSET), "us-east-1", true);
-        S3Settings settings = S3Settings.defaults().withCredentials(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("stratoflow-dev", "stratoflow-dev-secret")));
-        try (Datastore datastore = Datastore.open(location, settings)) {
+        try (Datastore datastore = devDatastore()) {
             TaskRecord end = datastore.runs().readTask(flow, run, "end", "0").orElseThrow(
-                    () -> new AssertionError(flow + "/" + run + "'s end task left no record in " + location.describe()));
+                    () -> new AssertionError(flow + "/" + run + "'s end task left no record in " + datastore.location().describe()));
             return (String) datastore.artifacts().read("best", end.artifacts().get("best"), String.class);
         }
     }

@@ -22,7 +22,8 @@ import java.util.Map;
 public final class TaskMain {
 
     /** Where Kubernetes reads a container's termination message by default. */
-    static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
+    /** Where the report goes: the container's termination log, or (for a task the CLI runs on its own machine) a file it names. */
+    static final Path TERMINATION_LOG = Path.of(System.getProperty("stratoflow.terminationLog", "/dev/termination-log"));
 
     private TaskMain() {
     }

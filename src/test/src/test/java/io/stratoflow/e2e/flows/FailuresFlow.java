@@ -1,5 +1,6 @@
 package io.stratoflow.e2e.flows;
 
+import io.stratoflow.Stratoflow;
 import io.stratoflow.api.Catch;
 import io.stratoflow.api.FlowSpec;
 import io.stratoflow.api.Parameter;
@@ -59,5 +60,9 @@ public class FailuresFlow extends FlowSpec {
     public void end() {
         outcome = prepared + "; caught " + (problem == null ? "nothing" : problem.exceptionType());
         System.out.println(outcome);
+    }
+
+    public static void main(String[] args) {
+        Stratoflow.main(FailuresFlow.class, args);
     }
 }
