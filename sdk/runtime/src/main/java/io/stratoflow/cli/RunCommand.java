@@ -1,5 +1,6 @@
 package io.stratoflow.cli;
 
+import io.stratoflow.cluster.ClusterException;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.export.KubernetesDecorator;
 import io.stratoflow.export.KubernetesOverrides;
@@ -61,8 +62,13 @@ final class RunCommand implements Callable<Integer> {
         if (!clusterSteps.isEmpty()) {
             if (!local) {
                 // a mixed run: the operator runs the @Kubernetes steps in Pods, this machine the others
-                return new ClusterRun(context).run(namespace, ParameterOptions.values(spec, context.flow), KubernetesDecorator.NONE,
-                        parallelism.maxWorkers, parallelism.maxNumSplits, null, runName, true);
+                try {
+                    return new ClusterRun(context).run(namespace, ParameterOptions.values(spec, context.flow), KubernetesDecorator.NONE,
+                            parallelism.maxWorkers, parallelism.maxNumSplits, null, runName, true);
+                } catch (ClusterException e) {
+                    throw new ClusterException(e.getMessage() + " (Steps " + clusterSteps + " carry @Kubernetes, which sends them to "
+                            + "a cluster; to run every step on this machine instead, add --local.)", e);
+                }
             }
             context.err.println("Warning: --local runs steps " + clusterSteps + " on this machine; their @Kubernetes placement "
                     + "(node selectors, compute pools, images) is ignored.");

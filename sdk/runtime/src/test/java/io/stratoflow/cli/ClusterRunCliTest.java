@@ -3,6 +3,7 @@ package io.stratoflow.cli;
 import io.stratoflow.testflows.CliRun;
 import io.stratoflow.testflows.ForeachFlow;
 import io.stratoflow.testflows.LinearFlow;
+import io.stratoflow.testflows.PlacedFlow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,18 @@ class ClusterRunCliTest {
                 "run", "--with", "kubernetes", "--width", "many");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err()).contains("--width").contains("many").doesNotContain("No kube context");
+    }
+
+    @Test
+    void aFlowWithKubernetesStepsAsksForItsClusterAndOffersLocal() {
+        CliRun mixed = CliRun.withEnvironment(PlacedFlow.class, home.resolve("ds"), Map.of("HOME", home.toString()), "run");
+        assertThat(mixed.exitCode()).as(mixed.toString()).isEqualTo(2);
+        assertThat(mixed.err()).contains("No kube context").contains("Steps [train] carry @Kubernetes").contains("add --local");
+
+        CliRun local = CliRun.withEnvironment(PlacedFlow.class, home.resolve("ds"), Map.of("HOME", home.toString()), "run", "--local");
+        assertThat(local.exitCode()).as(local.toString()).isZero();
+        assertThat(local.out()).contains("start,train,end");
+        assertThat(local.err()).contains("--local runs steps [train] on this machine");
     }
 
     @Test
