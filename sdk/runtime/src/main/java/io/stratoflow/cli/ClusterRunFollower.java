@@ -59,7 +59,7 @@ final class ClusterRunFollower {
             return follow(runName, laptop);
         } finally {
             if (laptop != null) {
-                laptop.stopAll();
+                laptop.destroyRemaining();
             }
         }
     }
@@ -86,6 +86,9 @@ final class ClusterRunFollower {
                     laptop.offer(status.externalTasks);
                 }
                 boolean over = isFinal(status.phase);
+                if (over && laptop != null) {
+                    laptop.finish();
+                }
                 progress.show(line(status), over);
                 if (over) {
                     return report(runName, status, System.nanoTime() - start);

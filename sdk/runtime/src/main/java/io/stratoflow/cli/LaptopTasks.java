@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The tasks of a mixed run that run on this machine: the operator lists them in the Run's status with their task
@@ -34,7 +35,10 @@ final class LaptopTasks {
     private final ProgressLine progress;
     private final PrintStream out;
     private final PrintStream err;
+    private static final long FINISH_WAIT_SECONDS = 10;
+
     private final Map<String, Process> started = new HashMap<>();
+    private final List<Thread> relays = new java.util.ArrayList<>();
 
     LaptopTasks(Datastore datastore, String runName, ProgressLine progress, PrintStream out, PrintStream err) {
         this.datastore = datastore;
@@ -55,9 +59,30 @@ final class LaptopTasks {
         }
     }
 
-    /** Ends the tasks still running (the run ended without them, e.g. it was stopped). */
-    synchronized void stopAll() {
-        started.values().forEach(Process::destroy);
+    /**
+     * When the run ends: a task still running here is ended (the run was stopped or failed without it), and the output
+     * of every task is shown in full before the CLI reports the run's end.
+     */
+    void finish() throws InterruptedException {
+        List<Process> processes;
+        List<Thread> relaying;
+        synchronized (this) {
+            processes = List.copyOf(started.values());
+            relaying = List.copyOf(relays);
+        }
+        for (Process process : processes) {
+            if (!process.waitFor(FINISH_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroy();
+            }
+        }
+        for (Thread relay : relaying) {
+            relay.join(TimeUnit.SECONDS.toMillis(FINISH_WAIT_SECONDS));
+        }
+    }
+
+    /** Ends what still runs here when the CLI stops following the run for any reason. */
+    synchronized void destroyRemaining() {
+        started.values().stream().filter(Process::isAlive).forEach(Process::destroy);
     }
 
     private Process start(TaskSpec cluster) {
@@ -67,13 +92,14 @@ final class LaptopTasks {
         try {
             Path report = Files.createTempFile("stratoflow-report-", ".json");
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dstratoflow.terminationLog=" + report, "-cp", System.getProperty("java.class.path"),
+                    "-Dstratoflow.terminationLog=" + report, "-Dslf4j.internal.verbosity=ERROR", "-cp", System.getProperty("java.class.path"),
                     "io.stratoflow.task.runner.TaskMain").redirectErrorStream(true);
             builder.environment().put(TaskSpecCodec.ENVIRONMENT_VARIABLE, TaskSpecCodec.encode(spec));
             Process process = builder.start();
             Thread relay = new Thread(() -> relay(process, spec, report), "stratoflow-laptop-" + spec.step() + "-" + spec.taskId());
             relay.setDaemon(true);
             relay.start();
+            relays.add(relay);
             return process;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start task " + spec.describe() + " on this machine: " + e.getMessage(), e);
