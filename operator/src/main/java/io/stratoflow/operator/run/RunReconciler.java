@@ -156,7 +156,8 @@ public class RunReconciler implements Reconciler<Run> {
         TaskPods.Created created = state.phase().isFinal() ? TaskPods.Created.NONE
                 : taskPods.ensurePods(client, run, status.pinnedFlow, graph, state, pods, pools, context);
         RunStatusBuilder.fromState(status, state, graph, generation, now);
-        status.externalTasks = state.phase().isFinal() ? new ArrayList<>()
+        // the parameters are resolved only for a mixed run: for a resumed Run that reads its origin
+        status.externalTasks = state.phase().isFinal() || !ExternalTasks.hasAny(status.pinnedFlow) ? new ArrayList<>()
                 : externalTasks.pending(state, status.pinnedFlow, graph, run.getMetadata().getName(), RunParameters.of(run, context));
         describeWaiting(status, observed.unschedulable(), created, generation, now, client, run);
 

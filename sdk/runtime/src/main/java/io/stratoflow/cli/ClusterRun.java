@@ -1,9 +1,8 @@
 package io.stratoflow.cli;
 
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stratoflow.cluster.ClusterConnection;
 import io.stratoflow.cluster.ClusterDatastore;
+import io.stratoflow.cluster.RunStopRequest;
 import io.stratoflow.cluster.ClusterSubmitter;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.export.KubernetesDecorator;
@@ -66,9 +65,7 @@ final class ClusterRun {
             if (run == null || run.getStatus() != null && ClusterRunFollower.isFinal(run.getStatus().phase)) {
                 return;
             }
-            // a merge patch carries no resourceVersion: the operator writing the Run's status meanwhile is no conflict
-            cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"stop\":true}}");
+            RunStopRequest.send(cluster, name);
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 Run now = cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name).get();

@@ -1,8 +1,7 @@
 package io.stratoflow.cli;
 
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stratoflow.cluster.ClusterConnection;
+import io.stratoflow.cluster.RunStopRequest;
 import io.stratoflow.model.Run;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,8 +37,7 @@ final class KubernetesKillCommand implements Callable<Integer> {
                     context.out.println("Run " + name + " already " + phase + ": nothing to stop.");
                     continue;
                 }
-                cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name)
-                        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"stop\":true}}");
+                RunStopRequest.send(cluster, name);
                 context.out.println("Stopping run " + name + ": the operator deletes its Pods.");
             }
             return 0;
