@@ -31,6 +31,18 @@ type launchSpec struct {
 	Mounts     []mountSpec `json:"mounts,omitempty"`
 	Cgroups    []string    `json:"cgroups,omitempty"`
 	NoNewPrivs bool        `json:"noNewPrivs,omitempty"`
+	// Root, when set, runs the container inside an image: an overlay of the image's unpacked
+	// root file system (read-only lower) and the container's own upper directory.
+	Root *rootSpec `json:"root,omitempty"`
+}
+
+// rootSpec is the root file system of a container that runs inside an image.
+type rootSpec struct {
+	Lower    string `json:"lower"`    // the image's unpacked rootfs, shared and never written
+	Upper    string `json:"upper"`    // the container's writes
+	Work     string `json:"work"`     // overlayfs' work directory, beside Upper
+	Merged   string `json:"merged"`   // where the overlay is mounted, then chrooted into
+	ReadOnly bool   `json:"readOnly"` // readOnlyRootFilesystem: the root is remounted read-only
 }
 
 type mountSpec struct {
@@ -67,14 +79,20 @@ func helperMain(specFile string) {
 			fail("joining cgroup %s: %v", filepath.Dir(f), err)
 		}
 	}
-	for _, m := range spec.Mounts {
-		if err := bindMount(m); err != nil {
-			fail("mounting %s at %s: %v", m.Source, m.Target, err)
-		}
-	}
 	dir := spec.Dir
 	if dir == "" {
 		dir = "/"
+	}
+	if spec.Root != nil {
+		if err := enterRoot(&spec, dir); err != nil {
+			fail("%v", err)
+		}
+	} else {
+		for _, m := range spec.Mounts {
+			if err := bindMount(m, m.Target); err != nil {
+				fail("mounting %s at %s: %v", m.Source, m.Target, err)
+			}
+		}
 	}
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		// like container runtimes: a missing working directory is created
@@ -117,33 +135,42 @@ func helperMain(specFile string) {
 	fail("exec %s: %v", path, err)
 }
 
-func bindMount(m mountSpec) error {
+// bindMount mounts m.Source at target (m.Target, or where it resolves inside an image's root).
+func bindMount(m mountSpec, target string) error {
 	src, err := os.Stat(m.Source)
 	if err != nil {
 		return err
 	}
-	// The mount point must exist; it is made on the host file system (an empty directory or
-	// file that stays behind: processes share the host's root file system).
-	if _, err := os.Lstat(m.Target); errors.Is(err, fs.ErrNotExist) {
-		if src.IsDir() {
-			err = os.MkdirAll(m.Target, 0o755)
-		} else {
-			if err = os.MkdirAll(filepath.Dir(m.Target), 0o755); err == nil {
-				var f *os.File
-				if f, err = os.OpenFile(m.Target, os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
-					f.Close()
-				}
-			}
-		}
-		if err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
-		}
+	// The mount point must exist. Without an image it is made on the host file system (an
+	// empty directory or file that stays behind: processes share the host's root file system);
+	// in an image, in the container's overlay.
+	if err := makeMountPoint(target, src.IsDir()); err != nil {
+		return err
 	}
-	if err := syscall.Mount(m.Source, m.Target, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
+	if err := syscall.Mount(m.Source, target, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
 		return err
 	}
 	if m.ReadOnly {
-		return syscall.Mount("", m.Target, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_REC, "")
+		return syscall.Mount("", target, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_REC, "")
+	}
+	return nil
+}
+
+func makeMountPoint(target string, dir bool) error {
+	if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var err error
+	if dir {
+		err = os.MkdirAll(target, 0o755)
+	} else if err = os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
+		var f *os.File
+		if f, err = os.OpenFile(target, os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			f.Close()
+		}
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
 	}
 	return nil
 }

@@ -159,14 +159,14 @@ func (m *ImageMap) Names() []string {
 	return out
 }
 
-// UnknownImageMessage is the waiting message of a container whose image is not in the map.
+// UnknownImageMessage is the waiting message of a container whose image is not in the map
+// (and the node has no image archives).
 func UnknownImageMessage(ref, file string, m *ImageMap) string {
-	known := "none"
-	if m != nil && len(m.images) > 0 {
-		known = strings.Join(m.Names(), ", ")
+	var known []string
+	if m != nil {
+		known = m.Names()
 	}
-	return fmt.Sprintf("image %q is not known to this node (stratoflow-node runs images mapped to local runtimes in %s); known images: %s",
-		ref, file, known)
+	return formatUnknownImage(ref, []string{"mapped to local runtimes in " + file}, known)
 }
 
 // imageStore holds the image map of a file and re-reads it when the file changes, so a

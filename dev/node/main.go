@@ -52,7 +52,11 @@ func run(args []string) error {
 	pods := fs.String("pods", "110", "pods capacity")
 	ephemeral := fs.String("ephemeral-storage", "100Gi", "ephemeral-storage capacity")
 	extended := fs.String("extended-resources", "", "further capacity name=quantity,..., e.g. nvidia.com/gpu=8")
-	images := fs.String("images", "", "image map JSON file (required)")
+	images := fs.String("images", "", "stand-in image map JSON file, e.g. dev/node/images.json (busybox = the host's shell)")
+	var imageDirs []string
+	fs.Func("image-dir", "directory of OCI image archives (*.tar), or one archive; repeatable, or a list separated by ':' (default $"+imageDirEnv+")",
+		func(v string) error { imageDirs = append(imageDirs, filepath.SplitList(v)...); return nil })
+	imageCache := fs.String("image-cache", defaultImageCache(), "where images are unpacked: <dir>/<manifest digest>/rootfs")
 	stateDir := fs.String("state-dir", "", "directory for Pod logs, volumes and termination messages (default /var/lib/stratoflow-node/<node-name>)")
 	nodeIP := fs.String("node-ip", "127.0.0.1", "InternalIP of the node, also each Pod's podIP and hostIP")
 	kubeletVersion := fs.String("kubelet-version", "v1.33.13", "kubelet version the Node reports")
@@ -72,8 +76,12 @@ func run(args []string) error {
 		fmt.Println("stratoflow-node", version)
 		return nil
 	}
-	if *images == "" {
-		return fmt.Errorf("--images is required")
+	if len(imageDirs) == 0 {
+		imageDirs = filepath.SplitList(os.Getenv(imageDirEnv))
+	}
+	imageDirs = nonEmpty(imageDirs)
+	if *images == "" && len(imageDirs) == 0 {
+		return fmt.Errorf("--images or --image-dir (or $%s) is required", imageDirEnv)
 	}
 	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
 	logf := func(format string, a ...any) { logger.Printf(format, a...) }
@@ -136,11 +144,26 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := newImageStore(*images, os.LookupEnv, logf)
-	if err != nil {
-		return err
+	var store *imageStore
+	var known []string
+	if *images != "" {
+		if store, err = newImageStore(*images, os.LookupEnv, logf); err != nil {
+			return err
+		}
+		cfg.imagesFile = store.path
+		known = append(known, store.get().Names()...)
 	}
-	cfg.imagesFile = store.path
+	var archives *archiveStore
+	if len(imageDirs) > 0 {
+		cache, err := filepath.Abs(*imageCache)
+		if err != nil {
+			return err
+		}
+		if archives, err = newArchiveStore(imageDirs, cache, logf); err != nil {
+			return err
+		}
+		known = append(known, archives.Names()...)
+	}
 	// The helper is this very binary: /proc/self/exe stays it even when a rebuild replaces the
 	// file (a new helper protocol must not meet an old node).
 	self := "/proc/self/exe"
@@ -162,11 +185,18 @@ func run(args []string) error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	n := &node{cfg: cfg, client: client, images: store, cg: cg, self: self, logf: logf,
+	n := &node{cfg: cfg, client: client, images: store, archives: archives, cg: cg, self: self, logf: logf,
 		startSem: make(chan struct{}, cfg.maxParallelStarts), objects: apiObjects{client}, ctx: ctx,
 		workers: map[types.UID]*podWorker{}}
-	logf("stratoflow-node %s: node %s, API %s, images %s (%s), state %s, memory limits: %s%s",
-		version, cfg.nodeName, restConfig.Host, store.path, strings.Join(store.get().Names(), ", "), cfg.stateDir, cg.kind,
+	where := []string{}
+	if store != nil {
+		where = append(where, "map "+store.path)
+	}
+	if archives != nil {
+		where = append(where, "archives in "+strings.Join(archives.dirs, ":")+" unpacked into "+archives.cacheDir)
+	}
+	logf("stratoflow-node %s: node %s, API %s, images: %s (%s), state %s, memory limits: %s%s",
+		version, cfg.nodeName, restConfig.Host, strings.Join(where, ", "), strings.Join(known, ", "), cfg.stateDir, cg.kind,
 		map[bool]string{true: ", cpu limits: cgroup v1 cpu", false: ""}[cg.cpuParent != ""])
 
 	regCtx, regCancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -201,6 +231,33 @@ func run(args []string) error {
 	n.shutdown(15 * time.Second)
 	logf("stopped")
 	return nil
+}
+
+// imageDirEnv is the environment variable with the image archive directories (a ':' list),
+// used when no --image-dir is given.
+const imageDirEnv = "STRATOFLOW_NODE_IMAGE_DIR"
+
+// defaultImageCache is ${STRATOFLOW_CACHE:-$HOME/.cache/stratoflow}/images.
+func defaultImageCache() string {
+	cache := os.Getenv("STRATOFLOW_CACHE")
+	if cache == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "/var/lib"
+		}
+		cache = filepath.Join(home, ".cache", "stratoflow")
+	}
+	return filepath.Join(cache, "images")
+}
+
+func nonEmpty(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func parseLabels(s string) (map[string]string, error) {

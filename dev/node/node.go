@@ -47,7 +47,8 @@ type config struct {
 type node struct {
 	cfg      config
 	client   kubernetes.Interface
-	images   *imageStore
+	images   *imageStore   // the stand-in map (images.json); nil if the node has none
+	archives *archiveStore // the image archives; nil if the node has none
 	cg       *cgroups
 	self     string
 	startSem chan struct{}
@@ -304,8 +305,9 @@ func (n *node) onPodDeleted(obj any) {
 	w.gone()
 	go func() {
 		<-w.done
-		// The Pod's volumes go with it; its logs stay.
+		// The Pod's volumes and containers' writes go with it; its logs stay.
 		_ = os.RemoveAll(filepath.Join(w.dir, "volumes"))
+		_ = os.RemoveAll(filepath.Join(w.dir, "rootfs"))
 	}()
 }
 

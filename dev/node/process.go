@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,9 +198,10 @@ func groupRSS(pgid int, page int64) int64 {
 	return total
 }
 
-// passwdEntry finds a user's primary group and home directory in /etc/passwd.
-func passwdEntry(uid int) (gid int, home string, ok bool) {
-	f, err := os.Open("/etc/passwd")
+// passwdEntry finds a user's primary group and home directory in the /etc/passwd of root
+// ("/" for the host, or an image's unpacked rootfs).
+func passwdEntry(root string, uid int) (gid int, home string, ok bool) {
+	f, err := os.Open(filepath.Join(root, "etc/passwd"))
 	if err != nil {
 		return 0, "", false
 	}

@@ -385,16 +385,15 @@ func (w *podWorker) prepare(pod *v1.Pod, c *v1.Container, set func(func(*ctrStat
 		if k := w.check(); k != stopNone {
 			return nil, k
 		}
-		images := w.n.images.get()
-		img, key, ok := images.Lookup(c.Image)
-		if !ok {
+		img, err := w.n.resolveImage(c.Image)
+		if err != nil {
 			reason := "ErrImagePull"
 			if firstPullFailure.IsZero() {
 				firstPullFailure = time.Now()
 			} else if time.Since(firstPullFailure) >= w.n.cfg.pullBackOffAfter {
 				reason = "ImagePullBackOff"
 			}
-			msg := UnknownImageMessage(c.Image, w.n.images.path, images)
+			msg := err.Error()
 			if reason == "ImagePullBackOff" {
 				msg = fmt.Sprintf("Back-off pulling image %q: %s", c.Image, msg)
 			}
@@ -403,7 +402,7 @@ func (w *podWorker) prepare(pod *v1.Pod, c *v1.Container, set func(func(*ctrStat
 			}
 			continue
 		}
-		l, err := w.plan(pod, c, img, images.ImageID(key))
+		l, err := w.plan(pod, c, img)
 		if err != nil {
 			var ce *configError
 			if !errors.As(err, &ce) {
@@ -419,9 +418,10 @@ func (w *podWorker) prepare(pod *v1.Pod, c *v1.Container, set func(func(*ctrStat
 }
 
 // plan makes the launch spec of a container.
-func (w *podWorker) plan(pod *v1.Pod, c *v1.Container, img ImageSpec, imageID string) (*launchPlan, error) {
+func (w *podWorker) plan(pod *v1.Pod, c *v1.Container, ri *resolvedImage) (*launchPlan, error) {
 	cfg := w.n.cfg
-	l := &launchPlan{name: c.Name, imageID: imageID, policy: c.TerminationMessagePolicy, container: c}
+	img := ri.spec
+	l := &launchPlan{name: c.Name, imageID: ri.id, policy: c.TerminationMessagePolicy, container: c}
 	l.memLimit = c.Resources.Limits.Memory().Value()
 	l.cpuMilli = c.Resources.Limits.Cpu().MilliValue()
 
@@ -450,6 +450,26 @@ func (w *podWorker) plan(pod *v1.Pod, c *v1.Container, img ImageSpec, imageID st
 		}
 		l.spec.NoNewPrivs = sc.AllowPrivilegeEscalation != nil && !*sc.AllowPrivilegeEscalation
 	}
+	// the image's USER when the securityContext sets no runAsUser (runAsGroup still wins)
+	passwdRoot := "/"
+	if ri.rootfs != "" {
+		passwdRoot = ri.rootfs
+		if uid == nil && ri.user != "" {
+			iu, err := resolveImageUser(ri.rootfs, ri.user)
+			if err != nil {
+				return nil, configErrorf("image %s: %v", c.Image, err)
+			}
+			if nonRoot && !iu.numeric {
+				return nil, configErrorf("container has runAsNonRoot and image has non-numeric user (%s), cannot verify user is non-root (pod: %q, container: %s)", ri.user, pod.Namespace+"/"+pod.Name, c.Name)
+			}
+			u := int64(iu.uid)
+			uid = &u
+			if gid == nil && iu.hasGID {
+				g := int64(iu.gid)
+				gid = &g
+			}
+		}
+	}
 	if nonRoot && (uid == nil || *uid == 0) {
 		return nil, configErrorf("container has runAsNonRoot and image will run as root (pod: %q, container: %s)", pod.Namespace+"/"+pod.Name, c.Name)
 	}
@@ -457,7 +477,7 @@ func (w *podWorker) plan(pod *v1.Pod, c *v1.Container, img ImageSpec, imageID st
 	if uid != nil {
 		l.spec.SetUser = true
 		l.spec.UID = int(*uid)
-		pg, h, known := passwdEntry(l.spec.UID)
+		pg, h, known := passwdEntry(passwdRoot, l.spec.UID)
 		home = "/"
 		if known {
 			home = h
@@ -546,6 +566,12 @@ func (w *podWorker) plan(pod *v1.Pod, c *v1.Container, img ImageSpec, imageID st
 	}
 	mounts = append(mounts, mountSpec{Source: l.termFile, Target: tmp})
 	l.spec.Mounts = mounts
+	if ri.rootfs != "" {
+		dir := filepath.Join(w.dir, "rootfs", c.Name)
+		l.spec.Root = &rootSpec{Lower: ri.rootfs, Upper: filepath.Join(dir, "upper"), Work: filepath.Join(dir, "work"),
+			Merged:   filepath.Join(dir, "merged"),
+			ReadOnly: c.SecurityContext != nil && c.SecurityContext.ReadOnlyRootFilesystem != nil && *c.SecurityContext.ReadOnlyRootFilesystem}
+	}
 	return l, nil
 }
 
