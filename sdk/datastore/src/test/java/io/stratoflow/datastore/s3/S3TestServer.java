@@ -108,9 +108,10 @@ public final class S3TestServer implements AutoCloseable {
         }
     }
 
+    /** {@code --keep-alive}: like S3, keep connections open between requests (versitygw closes each one by default). */
     private static Process launch(Path binary, int port, Path directory, Path log) throws IOException {
         return new ProcessBuilder(binary.toString(), "--port", "127.0.0.1:" + port, "--access", ACCESS_KEY,
-                "--secret", SECRET_KEY, "--region", "us-east-1", "--quiet", "posix", "--sidecar", directory.resolve("metadata").toString(),
+                "--secret", SECRET_KEY, "--region", "us-east-1", "--quiet", "--keep-alive", "posix", "--sidecar", directory.resolve("metadata").toString(),
                 directory.resolve("data").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
