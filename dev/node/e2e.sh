@@ -72,6 +72,37 @@ ${5:-}
 EOF
 }
 
+# make_image_archive OUT REF: writes an OCI image layout tar holding one image, REF: the probe
+# of dev/node/testdata/probe, built static, at /bin/probe (Entrypoint [probe]), a file
+# /image-file, an /etc/passwd, a /tmp, and no shell. Prints the manifest digest.
+make_image_archive() {
+  local out="$1" ref="$2" work layer layer_size config config_size manifest manifest_size digest size
+  work="$(mktemp -d)"
+  mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp" "$work/layout/blobs/sha256"
+  (cd "$DEV_DIR/node" && CGO_ENABLED=0 go build -o "$work/rootfs/bin/probe" ./testdata/probe) || return 1
+  printf 'from the image\n' >"$work/rootfs/image-file"
+  printf 'root:x:0:0::/root:/bin/probe\napp:x:1000:1000::/home/app:/bin/probe\n' >"$work/rootfs/etc/passwd"
+  chmod 1777 "$work/rootfs/tmp"
+  tar -C "$work/rootfs" --numeric-owner --owner=0 --group=0 -cf - . | gzip -n >"$work/layer"
+  # blob FILE: moves it into the layout's blobs; sets digest and size
+  blob() {
+    digest="sha256:$(sha256sum "$1" | cut -d' ' -f1)" size="$(stat -c %s "$1")"
+    mv "$1" "$work/layout/blobs/sha256/${digest#sha256:}"
+  }
+  blob "$work/layer"; layer="$digest" layer_size="$size"
+  printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["probe"],"Env":["PATH=/bin","FROM_IMAGE=yes"],"WorkingDir":"/tmp"},"rootfs":{"type":"layers","diff_ids":[]}}' >"$work/config"
+  blob "$work/config"; config="$digest" config_size="$size"
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \
+    "$config" "$config_size" "$layer" "$layer_size" >"$work/manifest"
+  blob "$work/manifest"; manifest="$digest" manifest_size="$size"
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
+    "$manifest" "$manifest_size" "$ref" >"$work/layout/index.json"
+  printf '{"imageLayoutVersion":"1.0.0"}' >"$work/layout/oci-layout"
+  tar -C "$work/layout" -cf "$out.tmp" oci-layout index.json blobs && mv "$out.tmp" "$out" || return 1
+  rm -rf "$work"
+  echo "$manifest"
+}
+
 log "cluster: $KUBECONFIG, node $NODE"
 if ! kubectl get node "$NODE" >/dev/null 2>&1; then
   echo "node $NODE not found: start the cluster with STRATOFLOW_EXEC_NODES=1 dev/cluster up, or set E2E_NODE" >&2
@@ -84,6 +115,16 @@ kubectl -n "$NS" create secret generic e2e-secret --from-literal=password=s3cret
 kubectl -n "$NS" create configmap e2e-config --from-literal=MODE=fast >/dev/null
 # the ServiceAccount controller makes "default"; Pods are refused until it exists
 wait_until 60 kubectl -n "$NS" get serviceaccount default
+
+# a real image: an archive in the directory dev/cluster gives the node (found on first use)
+cluster_dir="${STRATOFLOW_CLUSTER_DIR:-${STRATOFLOW_CACHE:-$HOME/.cache/stratoflow}/cluster}"
+IMAGE_REF="e2e/probe:$$"
+image_digest=""
+if mkdir -p "$cluster_dir/images" && image_digest="$(make_image_archive "$cluster_dir/images/e2e-probe.oci.tar" "$IMAGE_REF")"; then
+  log "image $IMAGE_REF ($image_digest) in $cluster_dir/images/e2e-probe.oci.tar"
+else
+  fail "build the probe image archive (needs go)"
+fi
 
 {
   pod ok busybox:1.36 'echo to the log; printf done-message > /dev/termination-log'
@@ -129,6 +170,45 @@ wait_until 60 kubectl -n "$NS" get serviceaccount default
     volumeMounts: [{name: work, mountPath: /data}]"
   echo ---
   pod start-error busybox 'true'
+  echo ---
+  # in the image: the probe reads an image file, a host file, the service account files and env
+  cat <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: image, namespace: $NS}
+spec:
+  restartPolicy: Never
+  nodeSelector: {kubernetes.io/hostname: $NODE}
+  tolerations: [{operator: Exists}]
+  containers:
+  - name: main
+    image: $IMAGE_REF
+    args: [cat, /image-file, cat, $DEV_DIR/node/e2e.sh, env, FROM_IMAGE, pwd, id, write, /tmp/w, x,
+      env, KUBERNETES_SERVICE_HOST, cat, /var/run/secrets/kubernetes.io/serviceaccount/namespace]
+    securityContext: {runAsUser: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: image-ca, namespace: $NS}
+spec:
+  restartPolicy: Never
+  nodeSelector: {kubernetes.io/hostname: $NODE}
+  tolerations: [{operator: Exists}]
+  containers:
+  - name: main
+    image: $IMAGE_REF
+    args: [cat, /var/run/secrets/kubernetes.io/serviceaccount/ca.crt]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: unknown-archive-image, namespace: $NS}
+spec:
+  restartPolicy: Never
+  nodeSelector: {kubernetes.io/hostname: $NODE}
+  tolerations: [{operator: Exists}]
+  containers:
+  - {name: main, image: "e2e/probe:no-such-tag"}
+EOF
   echo ---
   pod java busybox 'java -XshowSettings:system -version 2>&1 | grep -E "Provider|Memory Limit" > /dev/termination-log' "" \
     "    resources: {limits: {memory: 256Mi, cpu: 500m}}"
@@ -209,6 +289,32 @@ expect_contains "unknown-image: message names the image and the known ones" \
 backoff() { [[ "$(waiting_reason)" == ImagePullBackOff ]]; }
 if wait_until 30 backoff; then pass "unknown-image: ImagePullBackOff after a few seconds"; else fail "unknown-image: no ImagePullBackOff" "$(waiting_reason)"; fi
 expect "unknown-image: phase" "$(phase unknown-image)" Pending
+
+# --- a Pod whose image is an archive runs inside the image's root file system
+if wait_until 90 terminal image; then
+  expect "image: phase / exit code" "$(jp image '{.status.phase}/{.status.containerStatuses[0].state.terminated.exitCode}')" "Succeeded/0"
+  expect "image: image file seen, host file not, image env, workingDir, user, writable root, in-cluster env, token volume" \
+    "$(jp image '{.status.containerStatuses[0].state.terminated.message}')" \
+    "from the image|missing|yes|/tmp|1000:1000|wrote|127.0.0.1|$NS"
+  expect "image: imageID names the manifest digest" "$(jp image '{.status.containerStatuses[0].imageID}')" "e2e/probe@$image_digest"
+else
+  fail "image: did not end within 90 s" "phase $(phase image) $(jp image '{.status.containerStatuses[0].state}')"
+fi
+if wait_until 60 terminal image-ca; then
+  expect_contains "image-ca: the service account volume has the cluster's ca.crt" \
+    "$(jp image-ca '{.status.containerStatuses[0].state.terminated.message}')" "BEGIN CERTIFICATE"
+else
+  fail "image-ca: did not end within 60 s" "phase $(phase image-ca)"
+fi
+# --- an unknown tag of an archive's image: ErrImagePull naming the reference and where the node looked
+archive_waiting() { [[ -n "$(jp unknown-archive-image '{.status.containerStatuses[0].state.waiting.reason}')" ]]; }
+wait_until 30 archive_waiting
+expect_contains "unknown-archive-image: waiting ErrImagePull or ImagePullBackOff" \
+  "$(jp unknown-archive-image '{.status.containerStatuses[0].state.waiting.reason}')" "ImagePull"
+expect_contains "unknown-archive-image: message names the reference and the archive directories" \
+  "$(jp unknown-archive-image '{.status.containerStatuses[0].state.waiting.message}')" \
+  "\"e2e/probe:no-such-tag\" is not known to this node (stratoflow-node runs images from the image archives (*.tar) in "
+k delete pod unknown-archive-image --wait=false >/dev/null
 
 # --- activeDeadlineSeconds
 if wait_until 30 terminal deadline; then
@@ -311,6 +417,7 @@ fi
 log "took $((SECONDS - t0)) s"
 if [[ "${E2E_KEEP:-0}" != 1 ]]; then
   kubectl delete namespace "$NS" --wait=false >/dev/null
+  rm -f "$cluster_dir/images/e2e-probe.oci.tar"
 fi
 echo "$PASSED passed, $FAILED failed"
 [[ $FAILED == 0 ]]

@@ -13,67 +13,13 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 )
 
-// probeSource is a static program for test images: it runs in an empty root file system and
-// writes what it finds to /dev/termination-log, one line per operation.
-const probeSource = `package main
-
-import (
-	"fmt"
-	"os"
-	"strings"
-)
-
-func main() {
-	var out []string
-	code := 0
-	args := os.Args[1:]
-	for len(args) > 0 {
-		switch args[0] {
-		case "cat":
-			b, err := os.ReadFile(args[1])
-			if err != nil {
-				out, code = append(out, "missing"), 1
-			} else {
-				out = append(out, strings.TrimSpace(string(b)))
-			}
-			args = args[2:]
-		case "write":
-			if err := os.WriteFile(args[1], []byte(args[2]), 0o644); err != nil {
-				out, code = append(out, "write failed: "+err.Error()), 2
-			} else {
-				out = append(out, "wrote")
-			}
-			args = args[3:]
-		case "id":
-			out = append(out, fmt.Sprintf("%d:%d", os.Getuid(), os.Getgid()))
-			args = args[1:]
-		case "pwd":
-			d, _ := os.Getwd()
-			out = append(out, d)
-			args = args[1:]
-		case "env":
-			out = append(out, os.Getenv(args[1]))
-			args = args[2:]
-		case "echo": // the rest
-			out = append(out, strings.Join(args[1:], " "))
-			args = nil
-		default:
-			out, code = append(out, "unknown operation "+args[0]), 3
-			args = nil
-		}
-	}
-	os.WriteFile("/dev/termination-log", []byte(strings.Join(out, "|")), 0o644)
-	os.Exit(code)
-}
-`
-
 var (
 	probeOnce sync.Once
 	probeBin  []byte
 	probeErr  error
 )
 
-// probeBinary builds the probe once per test run (CGO_ENABLED=0: static).
+// probeBinary builds the probe (testdata/probe) once per test run, static (CGO_ENABLED=0).
 func probeBinary(t *testing.T) []byte {
 	t.Helper()
 	probeOnce.Do(func() {
@@ -83,10 +29,8 @@ func probeBinary(t *testing.T) []byte {
 			return
 		}
 		defer os.RemoveAll(dir)
-		os.WriteFile(filepath.Join(dir, "main.go"), []byte(probeSource), 0o644)
-		os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module probe\n\ngo 1.21\n"), 0o644)
-		cmd := exec.Command("go", "build", "-o", "probe", ".")
-		cmd.Dir = dir
+		src, _ := filepath.Abs("testdata/probe/main.go")
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "probe"), src)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			probeErr = err

@@ -1,5 +1,6 @@
 // Command stratoflow-node is a small test kubelet: it registers a Node and runs the Pods bound
-// to it as local processes (one mount namespace and memory cgroup per container), reporting
+// to it as local processes (one mount namespace and memory cgroup per container, inside an
+// overlay of the image's unpacked root file system for images from OCI archives), reporting
 // their status like a kubelet with restartPolicy Never. See dev/README.md.
 package main
 
@@ -69,6 +70,18 @@ func run(args []string) error {
 	qps := fs.Float64("kube-api-qps", 100, "client requests per second to the API server")
 	burst := fs.Int("kube-api-burst", 200, "client burst to the API server")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage: stratoflow-node (--image-dir DIR... | --images FILE | both) [flags]
+
+A test kubelet: registers a Node and runs its Pods as local processes. Images come from OCI
+image archives (*.tar in the --image-dir directories, unpacked once into --image-cache, each
+container in an overlay of its image's root) or, for busybox-like test images, from the
+stand-in map of --images (the host's root file system). Needs root. See dev/README.md.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -703,6 +703,7 @@ func (w *podWorker) start(l *launchPlan, set func(func(*ctrState))) *process {
 		s.WaitingReason, s.WaitingMessage = "", ""
 		s.ContainerID = "stratoflow-node://" + strconv.Itoa(p.pid)
 	})
+	w.logf("container %s started (pid %d, image %s)", l.name, p.pid, l.imageID)
 	return p
 }
 
