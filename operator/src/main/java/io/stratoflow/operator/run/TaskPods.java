@@ -26,7 +26,7 @@ import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.operator.pods.TaskResources;
 import io.stratoflow.operator.pools.PoolDirectory;
 import io.stratoflow.operator.pools.PoolQueue;
-import io.stratoflow.operator.pools.PoolUsage;
+import io.stratoflow.operator.pools.PoolLedger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +35,6 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +59,10 @@ public class TaskPods {
         static final Created NONE = new Created(0, 0, "", null, false);
     }
 
+    /** A task without its Pod: where it goes and what it asks. */
+    private record Pending(String podName, ActiveTask active, StepSpec step, TaskResources resources, ComputePool pool) {
+    }
+
     /**
      * Pods created in one pass at most: a wide fan-out is created over several passes, so that the
      * Run's status and the results of finished tasks are written in between.
@@ -71,6 +74,9 @@ public class TaskPods {
 
     @Inject
     PoolQueue poolQueue;
+
+    @Inject
+    PoolLedger ledger;
 
     @Inject
     RunDatastores datastores;
@@ -89,48 +95,58 @@ public class TaskPods {
         DatastoreLocation datastore = datastores.locationOf(flow).orElse(null);
         Map<String, String> parameters = RunParameters.of(run, context);
         PoolDirectory directory = new PoolDirectory(pools);
-        Map<String, PoolUsage> usage = new HashMap<>();
         Map<String, Integer> waiting = new LinkedHashMap<>();
-        Collection<Pod> allTaskPods = null;
         int created = 0;
         String creationError = null;
-        List<Pod> toCreate = new ArrayList<>();
-        RunEngine inputs = new RunEngine(graph, Map.of());
+        List<Pending> toCreate = new ArrayList<>();
+        Map<String, List<Pending>> toAdmit = new LinkedHashMap<>();
         PoolQueue.RunKey key = runKey(run);
-        boolean moreToCreate = false;
+        boolean capped = false;
+        int considered = 0;
         for (ActiveTask active : state.running()) {
             String name = TaskPodNames.podName(run.getMetadata().getName(), active.task(), active.attempt());
             if (pods.containsKey(name)) {
                 continue;
             }
-            if (toCreate.size() >= MAX_CREATES_PER_PASS) {
-                moreToCreate = true;
+            if (considered >= MAX_CREATES_PER_PASS) {
+                capped = true;
                 break;
             }
             StepSpec step = FlowGraphs.step(flow, active.task().step());
             if (ExternalTasks.isExternal(step)) {
                 continue;
             }
+            considered++;
             TaskResources resources = TaskResources.of(step, run.getSpec().overrides);
             ComputePool pool = directory.resolve(step, resources, run.getMetadata().getNamespace()).pool();
+            Pending pending = new Pending(name, active, step, resources, pool);
             if (pool != null && pool.getSpec().quota != null) {
-                String poolName = pool.getMetadata().getName();
-                if (allTaskPods == null) {
-                    allTaskPods = allTaskPods(context);
-                }
-                Collection<Pod> known = allTaskPods;
-                PoolUsage used = usage.computeIfAbsent(poolName, p -> PoolUsage.of(p, known));
-                if (!poolQueue.firstInLine(poolName, key) || !used.admits(resources, pool.getSpec().quota)) {
-                    waiting.merge(poolName, 1, Integer::sum);
-                    continue;
-                }
-                used.add(resources);
+                toAdmit.computeIfAbsent(pool.getMetadata().getName(), p -> new ArrayList<>()).add(pending);
+            } else {
+                toCreate.add(pending);
             }
-            toCreate.add(builder.build(run, flow, step, active.task(), active.attempt(), inputs.inputsOf(state, active.task()), resources, pool,
-                    datastore, parameters));
+        }
+        if (!toAdmit.isEmpty()) {
+            toAdmit.forEach((poolName, candidates) -> {
+                int admitted = 0;
+                if (poolQueue.firstInLine(poolName, key)) {
+                    admitted = ledger.admit(poolName, candidates.get(0).pool().getSpec().quota,
+                            candidates.stream().map(c -> new PoolLedger.Candidate(c.podName(), c.resources())).toList(), () -> allTaskPods(context)).size();
+                    toCreate.addAll(candidates.subList(0, admitted));
+                }
+                if (admitted < candidates.size()) {
+                    waiting.put(poolName, candidates.size() - admitted);
+                }
+            });
+        }
+        RunEngine inputs = new RunEngine(graph, Map.of());
+        List<Pod> built = new ArrayList<>(toCreate.size());
+        for (Pending pending : toCreate) {
+            built.add(builder.build(run, flow, pending.step(), pending.active().task(), pending.active().attempt(),
+                    inputs.inputsOf(state, pending.active().task()), pending.resources(), pending.pool(), datastore, parameters));
         }
         List<Future<Boolean>> creations = new ArrayList<>();
-        for (Pod pod : toCreate) {
+        for (Pod pod : built) {
             creations.add(creators.submit(() -> create(client, pod)));
         }
         for (int i = 0; i < creations.size(); i++) {
@@ -140,10 +156,14 @@ public class TaskPods {
                 }
             } catch (ExecutionException e) {
                 // Typically configuration (a missing service account, an admission policy): report it and try again later.
+                Pending failed = toCreate.get(i);
+                if (failed.pool() != null) {
+                    ledger.release(failed.pool().getMetadata().getName(), failed.podName());
+                }
                 if (creationError == null) {
                     String why = e.getCause() instanceof KubernetesClientException k && k.getStatus() != null ? k.getStatus().getMessage()
                             : String.valueOf(e.getCause());
-                    creationError = "Pod " + toCreate.get(i).getMetadata().getName() + " cannot be created: " + why;
+                    creationError = "Pod " + failed.podName() + " cannot be created: " + why;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -154,6 +174,8 @@ public class TaskPods {
             poolQueue.waiting(pool.getMetadata().getName(), key, waiting.getOrDefault(pool.getMetadata().getName(), 0));
         }
         int waitingTotal = waiting.values().stream().mapToInt(Integer::intValue).sum();
+        // a pass cut short goes on at once, unless quota holds tasks back (those look again when it frees)
+        boolean moreToCreate = capped && waitingTotal == 0;
         return new Created(created, waitingTotal, String.join(", ", new TreeSet<>(waiting.keySet())), creationError, moreToCreate);
     }
 
