@@ -40,9 +40,15 @@ public final class ControlPlane {
 
     /** What {@code dev/cluster up} starts with no settings (executing nodes per pool, S3 server, operator), on ports of its own. */
     public static ControlPlane devStack(Path project, String name, int portOffset) {
+        return devStack(project, name, portOffset, Map.of());
+    }
+
+    /** The dev stack with further dev/cluster settings, e.g. STRATOFLOW_OPERATOR=0 where the chart deploys the operator. */
+    public static ControlPlane devStack(Path project, String name, int portOffset, Map<String, String> extra) {
         ControlPlane stack = new ControlPlane(project, name, portOffset);
         stack.environment.put("STRATOFLOW_S3_PORT", Integer.toString(17070 + portOffset));
         stack.environment.put("STRATOFLOW_OPERATOR_PORT", Integer.toString(18080 + portOffset));
+        stack.environment.putAll(extra);
         return stack;
     }
 
