@@ -371,6 +371,58 @@ fi
 k delete pod unknown-image --wait=true --timeout=30s >/dev/null
 expect "unknown-image: deleted" "$(k get pod unknown-image -o name 2>/dev/null)" ""
 
+# --- probes: readiness follows an httpGet probe on a listener this script runs (python3)
+if command -v python3 >/dev/null; then
+  probe_dir="$(mktemp -d)"
+  probe_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  python3 -m http.server --bind 127.0.0.1 --directory "$probe_dir" "$probe_port" >/dev/null 2>&1 &
+  probe_server=$!
+  pod probed busybox 'exec sleep 3609' "" \
+"    ports: [{name: http, containerPort: $probe_port}]
+    readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 1, failureThreshold: 2}
+    livenessProbe: {tcpSocket: {port: $probe_port}, periodSeconds: 1, failureThreshold: 3}" | k apply -f - >/dev/null
+  ready_is() { [[ "$(jp probed '{.status.containerStatuses[0].ready}/{.status.conditions[?(@.type=="Ready")].status}')" == "$1" ]]; }
+  if wait_until 60 is_phase probed Running; then
+    sleep 3
+    expect "probed: running, not ready while the probe answers 404" "$(jp probed '{.status.containerStatuses[0].ready}/{.status.conditions[?(@.type=="Ready")].status}/{.status.conditions[?(@.type=="ContainersReady")].status}')" "false/False/False"
+    touch "$probe_dir/ready"
+    if wait_until 30 ready_is true/True; then pass "probed: ready once /ready answers 200"; else fail "probed: not ready after /ready answers 200" "$(jp probed '{.status.containerStatuses[0]}')"; fi
+    rm -f "$probe_dir/ready"
+    if wait_until 30 ready_is false/False; then pass "probed: not ready again after 404s"; else fail "probed: still ready after /ready answers 404"; fi
+    expect "probed: tcpSocket liveness passes (no restart)" "$(jp probed '{.status.containerStatuses[0].restartCount}/{.status.containerStatuses[0].started}')" "0/true"
+    unhealthy="$(k get events --field-selector involvedObject.name=probed,reason=Unhealthy -o jsonpath='{.items[*].message}')"
+    expect_contains "probed: Unhealthy event" "$unhealthy" "Readiness probe failed: HTTP probe failed with statuscode: 404"
+  else
+    fail "probed: not Running within 60 s" "phase $(phase probed)"
+  fi
+  kill "$probe_server" 2>/dev/null
+  rm -rf "$probe_dir"
+  k delete pod probed --wait=false >/dev/null
+else
+  log "probed: skipped (no python3 for the probe's listener)"
+fi
+
+# --- restartPolicy Always: a container that exits 1 is restarted in place, with back-off
+pod crashloop busybox 'echo crashed; exit 1' | sed 's/restartPolicy: Never/restartPolicy: Always/' | k apply -f - >/dev/null
+crashloop_seen=""
+crash_restarted() {
+  [[ "$(jp crashloop '{.status.containerStatuses[0].state.waiting.reason}')" == CrashLoopBackOff ]] && crashloop_seen=1
+  [[ -n "$crashloop_seen" && "$(jp crashloop '{.status.containerStatuses[0].restartCount}')" -ge 2 ]]
+}
+t1=$SECONDS
+until crash_restarted || (( SECONDS - t1 > 120 )); do sleep 0.5; done
+if crash_restarted; then
+  pass "crashloop: restarted twice, CrashLoopBackOff seen ($((SECONDS - t1)) s)"
+  expect "crashloop: phase Running, lastState exit code 1 / Error" \
+    "$(jp crashloop '{.status.phase}/{.status.containerStatuses[0].lastState.terminated.exitCode}/{.status.containerStatuses[0].lastState.terminated.reason}')" "Running/1/Error"
+  backoff_event="$(k get events --field-selector involvedObject.name=crashloop,reason=BackOff -o jsonpath='{.items[*].message}')"
+  expect_contains "crashloop: BackOff event" "$backoff_event" "Back-off restarting failed container main"
+else
+  fail "crashloop: not restarted twice with CrashLoopBackOff within 120 s" "$(jp crashloop '{.status.containerStatuses[0]}')"
+fi
+k delete pod crashloop --wait=true --timeout=60s >/dev/null
+expect "crashloop: deleted" "$(k get pod crashloop -o name 2>/dev/null)" ""
+
 # --- many Pods at once
 log "many: $MANY Pods"
 t1=$SECONDS

@@ -34,6 +34,9 @@ type launchSpec struct {
 	// Root, when set, runs the container inside an image: an overlay of the image's unpacked
 	// root file system (read-only lower) and the container's own upper directory.
 	Root *rootSpec `json:"root,omitempty"`
+	// Chroot, when set, is a running container's root as its main process sees it
+	// (/proc/<pid>/root): an exec probe runs there.
+	Chroot string `json:"chroot,omitempty"`
 }
 
 // rootSpec is the root file system of a container that runs inside an image.
@@ -83,7 +86,14 @@ func helperMain(specFile string) {
 	if dir == "" {
 		dir = "/"
 	}
-	if spec.Root != nil {
+	if spec.Chroot != "" {
+		if err := syscall.Chroot(spec.Chroot); err != nil {
+			fail("chroot %s: %v", spec.Chroot, err)
+		}
+		if err := os.Chdir("/"); err != nil {
+			fail("chdir /: %v", err)
+		}
+	} else if spec.Root != nil {
 		if err := enterRoot(&spec, dir); err != nil {
 			fail("%v", err)
 		}

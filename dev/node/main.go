@@ -1,7 +1,7 @@
 // Command stratoflow-node is a small test kubelet: it registers a Node and runs the Pods bound
 // to it as local processes (one mount namespace and memory cgroup per container, inside an
-// overlay of the image's unpacked root file system for images from OCI archives), reporting
-// their status like a kubelet with restartPolicy Never. See dev/README.md.
+// overlay of the image's unpacked root file system for images from OCI archives), with their
+// probes and restarts, reporting their status like a kubelet. See dev/README.md.
 package main
 
 import (
@@ -67,6 +67,8 @@ func run(args []string) error {
 	parallelStarts := fs.Int("max-parallel-starts", 4*runtime.NumCPU(), "container processes started at once")
 	retryInterval := fs.Duration("retry-interval", 2*time.Second, "how often a waiting container (unknown image, missing Secret) is tried again")
 	pullBackOff := fs.Duration("image-pull-backoff-after", 5*time.Second, "time in ErrImagePull before ImagePullBackOff")
+	restartBackoff := fs.Duration("restart-backoff", 10*time.Second, "first crash-loop back-off of a restarted container (restartPolicy Always/OnFailure), doubled each restart")
+	restartBackoffMax := fs.Duration("restart-backoff-max", 5*time.Minute, "longest crash-loop back-off; a container that ran twice as long starts over")
 	qps := fs.Float64("kube-api-qps", 100, "client requests per second to the API server")
 	burst := fs.Int("kube-api-burst", 200, "client burst to the API server")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -103,7 +105,7 @@ Flags:
 		nodeName: *nodeName, nodeIP: *nodeIP, kubeletVersion: *kubeletVersion,
 		leaseDuration: int32(*leaseDuration), leaseRenew: *leaseRenew, statusInterval: *statusInterval,
 		maxParallelStarts: *parallelStarts, retryInterval: *retryInterval, pullBackOffAfter: *pullBackOff,
-		stateDir: *stateDir,
+		stateDir: *stateDir, restartBackoff: *restartBackoff, restartBackoffMax: *restartBackoffMax, probeSecond: time.Second,
 	}
 	if cfg.stateDir == "" {
 		cfg.stateDir = filepath.Join("/var/lib/stratoflow-node", cfg.nodeName)

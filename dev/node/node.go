@@ -41,6 +41,9 @@ type config struct {
 	retryInterval     time.Duration
 	pullBackOffAfter  time.Duration
 	cgroupName        string
+	restartBackoff    time.Duration // first crash-loop back-off (10 s), doubled up to restartBackoffMax
+	restartBackoffMax time.Duration
+	probeSecond       time.Duration // a probe's second (time.Second; shorter in tests)
 }
 
 // node is the running node: its registration, heartbeats and Pod workers.

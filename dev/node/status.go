@@ -36,7 +36,16 @@ type ctrState struct {
 	ExitCode   int32
 	Reason     string
 	Message    string
+	// probes: a running container is ready and started unless its probes say otherwise
+	NotReady   bool
+	NotStarted bool
+	// restarts (restartPolicy Always / OnFailure): how many, and the previous end
+	RestartCount int32
+	LastTerm     *v1.ContainerStateTerminated
 }
+
+// ready is true for a running main container that is started and ready by its probes.
+func (c ctrState) ready() bool { return c.Phase == cRunning && !c.NotReady && !c.NotStarted }
 
 // podState is the node's record of one Pod, from which its status is made.
 type podState struct {
@@ -88,7 +97,11 @@ func (c ctrState) status(initContainer bool) v1.ContainerStatus {
 		Image:        c.Image,
 		ImageID:      c.ImageID,
 		ContainerID:  c.ContainerID,
-		RestartCount: 0,
+		RestartCount: c.RestartCount,
+	}
+	if c.LastTerm != nil {
+		t := *c.LastTerm
+		s.LastTerminationState.Terminated = &t
 	}
 	started := false
 	switch c.Phase {
@@ -96,9 +109,9 @@ func (c ctrState) status(initContainer bool) v1.ContainerStatus {
 		s.State.Waiting = &v1.ContainerStateWaiting{Reason: c.WaitingReason, Message: c.WaitingMessage}
 	case cRunning:
 		s.State.Running = &v1.ContainerStateRunning{StartedAt: metav1.NewTime(c.StartedAt)}
-		// No readiness probes: a running (main) container is ready.
-		s.Ready = !initContainer
-		started = true
+		// Without probes a running (main) container is started and ready; with them, as they say.
+		s.Ready = !initContainer && c.ready()
+		started = !c.NotStarted
 	case cTerminated:
 		s.State.Terminated = &v1.ContainerStateTerminated{
 			ExitCode:    c.ExitCode,
@@ -148,7 +161,7 @@ func buildStatus(st podState, previous []v1.PodCondition, hostIP, podIP string, 
 		}
 	}
 	for _, c := range st.Main {
-		if c.Phase != cRunning {
+		if !c.ready() {
 			notReady = append(notReady, c.Name)
 		}
 	}

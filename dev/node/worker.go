@@ -30,7 +30,8 @@ const (
 	stopShutdown          // the node is stopping: kill, report nothing
 )
 
-// podWorker runs one Pod, like a kubelet with restartPolicy Never.
+// podWorker runs one Pod, like a kubelet: restartPolicy Never runs each container once;
+// Always and OnFailure restart main containers in place (init containers run once).
 type podWorker struct {
 	n    *node
 	uid  types.UID
@@ -40,6 +41,9 @@ type podWorker struct {
 
 	abort   chan stopKind
 	stopped stopKind // first abort received (worker goroutine only)
+
+	pubMu  sync.Mutex // one status write at a time, in order
+	events *eventRecorder
 
 	mu              sync.Mutex
 	pod             *v1.Pod // latest seen
@@ -51,13 +55,15 @@ type podWorker struct {
 }
 
 func newPodWorker(n *node, pod *v1.Pod) *podWorker {
-	return &podWorker{
+	w := &podWorker{
 		n: n, uid: pod.UID, ns: pod.Namespace, name: pod.Name,
 		dir:   filepath.Join(n.cfg.stateDir, "pods", fmt.Sprintf("%s_%s_%s", pod.Namespace, pod.Name, pod.UID)),
 		abort: make(chan stopKind, 8),
 		pod:   pod,
 		done:  make(chan struct{}),
 	}
+	w.events = &eventRecorder{n: n, pod: w.latest}
+	return w
 }
 
 func (w *podWorker) logf(format string, args ...any) {
@@ -242,6 +248,8 @@ func (w *podWorker) runInit(pod *v1.Pod, i int) (ok bool, stop stopKind) {
 }
 
 // runMain prepares every container (images, env), starts them all and waits for all to end.
+// Under restartPolicy Always (or OnFailure, for a failure) a container that ended is started
+// again in place, after the crash-loop back-off; its probes run while it runs.
 func (w *podWorker) runMain(pod *v1.Pod) stopKind {
 	w.mu.Lock()
 	for i := range w.st.Main {
@@ -256,53 +264,195 @@ func (w *podWorker) runMain(pod *v1.Pod) stopKind {
 		if stop != stopNone {
 			return stop
 		}
+		l.main = true
 		launches[i] = l
 	}
+	cfg := w.n.cfg
 	procs := make([]*process, len(launches))
-	exits := make(chan int, len(launches))
-	running := 0
-	for i, l := range launches {
+	backoffs := make([]*backoff, len(launches))
+	timers := make([]*time.Timer, len(launches))
+	// ended: container i ended (or could not start); again: its back-off is over
+	ended := make(chan int, 2*len(launches))
+	again := make(chan int, len(launches))
+	alive := len(launches) // running or waiting to restart
+	running := 0           // processes not yet reported on ended
+	launch := func(i int) {
 		set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
-		if p := w.start(l, set); p != nil {
-			procs[i] = p
-			running++
-			go func(i int, p *process) { <-p.done; exits <- i }(i, p)
+		p := w.start(launches[i], set)
+		procs[i] = p
+		running++
+		if p == nil {
+			ended <- i
+			return
 		}
-	}
-	if running > 0 {
 		w.mu.Lock()
 		w.st.Phase = v1.PodRunning
 		w.mu.Unlock()
+		w.startProbes(i, launches[i], p)
+		go func() { <-p.done; ended <- i }()
+	}
+	for i := range launches {
+		backoffs[i] = newBackoff(cfg.restartBackoff, cfg.restartBackoffMax)
+		launch(i)
 	}
 	w.publish()
-	for running > 0 {
+	for alive > 0 {
 		select {
-		case i := <-exits:
+		case i := <-ended:
 			running--
 			set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
-			w.terminated(launches[i], procs[i], set)
-			if running > 0 {
-				w.publish()
+			if procs[i] != nil {
+				w.terminated(launches[i], procs[i], set)
 			}
+			w.mu.Lock()
+			c := w.st.Main[i]
+			w.mu.Unlock()
+			if !restarts(pod.Spec.RestartPolicy, c.ExitCode) {
+				alive--
+				if alive > 0 {
+					w.publish()
+				}
+				continue
+			}
+			d := backoffs[i].delay(c.StartedAt, c.FinishedAt)
+			last := lastTermination(c)
+			if d == 0 {
+				set(func(s *ctrState) { s.LastTerm, s.RestartCount = last, s.RestartCount+1 })
+				w.restartCleanup(launches[i])
+				w.logf("container %s: restarting (restart %d)", launches[i].name, c.RestartCount+1)
+				launch(i)
+				w.publish()
+				continue
+			}
+			msg := crashLoopMessage(d, launches[i].name, w.name, w.ns, string(w.uid))
+			set(func(s *ctrState) {
+				s.LastTerm = last
+				s.Phase, s.WaitingReason, s.WaitingMessage = cWaiting, "CrashLoopBackOff", msg
+			})
+			w.logf("container %s: CrashLoopBackOff: %s", launches[i].name, msg)
+			w.event(launches[i].name, v1.EventTypeWarning, "BackOff",
+				fmt.Sprintf("Back-off restarting failed container %s in pod %s_%s(%s)", launches[i].name, w.name, w.ns, w.uid))
+			timers[i] = time.AfterFunc(d, func() { again <- i })
+			w.publish()
+		case i := <-again:
+			timers[i] = nil
+			set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
+			count := int32(0)
+			set(func(s *ctrState) { s.RestartCount++; count = s.RestartCount })
+			w.restartCleanup(launches[i])
+			w.logf("container %s: restarting after back-off (restart %d)", launches[i].name, count)
+			launch(i)
+			w.publish()
 		case k := <-w.abort:
 			w.stopped = k
+			for _, t := range timers {
+				if t != nil {
+					t.Stop()
+				}
+			}
 			var live []*process
 			for _, p := range procs {
 				if p != nil {
-					live = append(live, p)
+					select {
+					case <-p.done:
+					default:
+						live = append(live, p)
+					}
 				}
 			}
 			w.stopProcs(live, k)
 			for running > 0 {
-				i := <-exits
+				i := <-ended
 				running--
-				set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
-				w.terminated(launches[i], procs[i], set)
+				if procs[i] != nil {
+					set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
+					w.terminated(launches[i], procs[i], set)
+				}
 			}
 			return k
 		}
 	}
 	return stopNone
+}
+
+// restartCleanup readies a container's files for its next run: an empty termination message
+// file and, in an image, a fresh writable layer (a restarted container starts from its image).
+func (w *podWorker) restartCleanup(l *launchPlan) {
+	if err := os.WriteFile(l.termFile, nil, 0o666); err != nil {
+		w.logf("container %s: %v", l.name, err)
+	}
+	if l.spec.Root != nil {
+		_ = os.RemoveAll(l.spec.Root.Upper)
+		_ = os.RemoveAll(l.spec.Root.Work)
+	}
+}
+
+// startProbes starts the probes of main container i, which runs as p.
+func (w *podWorker) startProbes(i int, l *launchPlan, p *process) {
+	c := l.container
+	if !hasProbes(c) {
+		return
+	}
+	set := func(f func(*ctrState)) { w.mu.Lock(); f(&w.st.Main[i]); w.mu.Unlock() }
+	spec := l.spec
+	n := 0
+	var nmu sync.Mutex
+	target := probeTarget{host: "127.0.0.1", ports: c.Ports,
+		exec: func(ctx context.Context, cmd []string) (string, int, error) {
+			nmu.Lock()
+			n++
+			file := filepath.Join(w.dir, fmt.Sprintf(".%s.probe-%d.json", l.name, n))
+			nmu.Unlock()
+			return execInContainer(ctx, w.n.self, file, spec, p.pid, cmd)
+		}}
+	second := w.n.cfg.probeSecond
+	if second <= 0 {
+		second = time.Second
+	}
+	var unsupportedOnce sync.Map
+	cp := newContainerProbes(c, target, p.started, second, probeEvents{
+		changed: func(ready, started bool) {
+			set(func(s *ctrState) {
+				if s.ContainerID == "stratoflow-node://"+strconv.Itoa(p.pid) {
+					s.NotReady, s.NotStarted = !ready, !started
+				}
+			})
+			w.logf("container %s: ready %v, started %v", l.name, ready, started)
+			w.publish()
+		},
+		failed: func(kind probeKind, message string) {
+			msg := fmt.Sprintf("%s probe failed: %s", kind, message)
+			w.logf("container %s: %s", l.name, msg)
+			w.event(l.name, v1.EventTypeWarning, "Unhealthy", msg)
+		},
+		kill: func(kind probeKind, message string) {
+			msg := fmt.Sprintf("Container %s failed %s probe, will be restarted", l.name, strings.ToLower(string(kind)))
+			w.logf("%s (%s)", msg, message)
+			w.event(l.name, v1.EventTypeNormal, "Killing", msg)
+			grace := 30 * time.Second
+			pod := w.latest()
+			if pod.Spec.TerminationGracePeriodSeconds != nil {
+				grace = time.Duration(*pod.Spec.TerminationGracePeriodSeconds) * time.Second
+			}
+			pr := c.LivenessProbe
+			if kind == probeStartup {
+				pr = c.StartupProbe
+			}
+			if pr != nil && pr.TerminationGracePeriodSeconds != nil {
+				grace = time.Duration(*pr.TerminationGracePeriodSeconds) * time.Second
+			}
+			go p.stop(grace)
+		},
+		unsupported: func(kind probeKind, err error) {
+			if _, dup := unsupportedOnce.LoadOrStore(kind, true); dup {
+				return
+			}
+			msg := fmt.Sprintf("%s probe not run by stratoflow-node (%v): ignored", kind, err)
+			w.logf("container %s: %s", l.name, msg)
+			w.event(l.name, v1.EventTypeWarning, "ProbeUnsupported", msg)
+		},
+	})
+	go cp.run(w.n.ctx, p.done)
 }
 
 // stopProcs stops processes for an abort: gracefully (SIGTERM, SIGKILL after the grace
@@ -364,6 +514,7 @@ type launchPlan struct {
 	specFile  string
 	policy    v1.TerminationMessagePolicy
 	container *v1.Container
+	main      bool // a main container (probes, restarts), not an init container
 }
 
 // prepare resolves a container's image, user, volumes and environment. While the image is
@@ -702,6 +853,9 @@ func (w *podWorker) start(l *launchPlan, set func(func(*ctrState))) *process {
 		s.Phase, s.ImageID, s.StartedAt = cRunning, l.imageID, p.started
 		s.WaitingReason, s.WaitingMessage = "", ""
 		s.ContainerID = "stratoflow-node://" + strconv.Itoa(p.pid)
+		// a main container with probes is neither started nor ready until they say so
+		s.NotStarted = l.main && l.container.StartupProbe != nil
+		s.NotReady = s.NotStarted || (l.main && l.container.ReadinessProbe != nil)
 	})
 	w.logf("container %s started (pid %d, image %s)", l.name, p.pid, l.imageID)
 	return p
@@ -724,6 +878,8 @@ func (w *podWorker) terminated(l *launchPlan, p *process, set func(func(*ctrStat
 // publish writes the Pod's status through the status subresource (a JSON merge patch that
 // also checks the Pod's uid).
 func (w *podWorker) publish() {
+	w.pubMu.Lock()
+	defer w.pubMu.Unlock()
 	w.mu.Lock()
 	st := w.st
 	st.Init = append([]ctrState(nil), w.st.Init...)

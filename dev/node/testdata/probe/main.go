@@ -2,16 +2,18 @@
 // e2e.sh): built static, it runs in an otherwise empty root file system and writes what it
 // finds to /dev/termination-log, one field per operation, separated by '|':
 //
-//	probe cat FILE | write FILE TEXT | id | pwd | env NAME | echo WORDS...
+//	probe cat FILE | write FILE TEXT | id | pwd | env NAME | echo WORDS... | sleep SECONDS | exists FILE
 //
 // A missing file is "missing", a failed write "write failed: ..." (exit code 2), an unknown
-// operation exit code 3.
+// operation exit code 3; exists (for exec probes) writes nothing and exits 1 if FILE is missing.
+// Nothing is written when no operation wrote a field.
 package main
 
 import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -45,6 +47,15 @@ func main() {
 		case "env":
 			out = append(out, os.Getenv(args[1]))
 			args = args[2:]
+		case "sleep":
+			d, _ := time.ParseDuration(args[1] + "s")
+			time.Sleep(d)
+			args = args[2:]
+		case "exists":
+			if _, err := os.Stat(args[1]); err != nil {
+				os.Exit(1)
+			}
+			args = args[2:]
 		case "echo": // the rest
 			out = append(out, strings.Join(args[1:], " "))
 			args = nil
@@ -52,6 +63,9 @@ func main() {
 			out, code = append(out, "unknown operation "+args[0]), 3
 			args = nil
 		}
+	}
+	if len(out) == 0 {
+		os.Exit(code)
 	}
 	os.WriteFile("/dev/termination-log", []byte(strings.Join(out, "|")), 0o644)
 	os.Exit(code)
