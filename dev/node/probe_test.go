@@ -68,7 +68,7 @@ type statusServer struct {
 }
 
 func (s *statusServer) set(path string, code int) { s.mu.Lock(); s.status[path] = code; s.mu.Unlock() }
-func (s *statusServer) count(path string) int   { s.mu.Lock(); defer s.mu.Unlock(); return s.hits[path] }
+func (s *statusServer) count(path string) int     { s.mu.Lock(); defer s.mu.Unlock(); return s.hits[path] }
 
 func (s *statusServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
