@@ -33,19 +33,21 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a new user does on {@code dev/cluster up} with no settings (an executing node per pool of the examples, the S3
- * server, the operator): {@code kubectl apply} of every YAML in {@code examples/yaml/}, each Run succeeding on the
+ * server, the chart with its operator running from its image on one of those nodes): {@code kubectl apply} of every YAML in {@code examples/yaml/}, each Run succeeding on the
  * nodes of the pools its steps name; and the flow CLI against that cluster, as a separate process: run, refusal,
  * Ctrl-C, logs, kubernetes list and kill, resume.
  */
@@ -53,6 +55,8 @@ class DevStackTest {
 
     private static final int PORT_OFFSET = 200;
     private static final String NAMESPACE = "default";
+    private static final String OPERATOR_NAMESPACE = "stratoflow-system";
+    private static final String OPERATOR_DEPLOYMENT = "stratoflow-operator";
 
     private static ControlPlane stack;
     private static KubernetesClient client;
@@ -107,6 +111,19 @@ class DevStackTest {
     }
 
     @Test
+    void theOperatorIsTheChartsRunningFromItsImageOnAnExecutingNode() throws IOException {
+        Properties images = builtImages();
+        List<Pod> operators = client.pods().inNamespace(OPERATOR_NAMESPACE).withLabel("app.kubernetes.io/name", "stratoflow").list().getItems();
+        assertThat(operators).hasSize(1);
+        Pod operator = operators.get(0);
+        assertThat(operator.getSpec().getNodeName()).startsWith("exec-");
+        assertThat(operator.getSpec().getServiceAccountName()).isEqualTo("stratoflow-operator");
+        assertThat(operator.getSpec().getContainers().get(0).getImage()).isEqualTo(images.getProperty("operator.reference"));
+        assertThat(operator.getStatus().getContainerStatuses().get(0).getImageID()).contains(images.getProperty("operator.digest"));
+        assertThat(operator.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    }
+
+    @Test
     void runWithKubernetesFromTheCliGivesTheLocalRunsBest() throws Exception {
         FlowCliProcess cli = FlowCliProcess.start(ScalableFlow.class, environment(), work, "run", "--with", "kubernetes", "--rounds", "2000");
         assertThat(cli.awaitExit(Duration.ofMinutes(6))).as(cli.output()).isZero();
@@ -114,6 +131,10 @@ class DevStackTest {
         String run = cli.find("Run ScalableFlow/([a-z0-9-]+) created");
         assertThat(client.resources(Run.class).inNamespace(NAMESPACE).withName(run).get().getMetadata().getLabels())
                 .containsKey("stratoflow.io/user");
+        Properties images = builtImages();
+        assertThat(Runs.pods(client, NAMESPACE, run)).as("task Pods, run in the task-runner image the build wrote").isNotEmpty()
+                .allSatisfy(pod -> assertThat(pod.getStatus().getContainerStatuses().get(0).getImageID())
+                        .contains(images.getProperty("task-runner.digest")));
 
         RunOutcome local = LocalRuns.run(ScalableFlow.class, Map.of("rounds", 2000), work.resolve("local"));
         String localBest = (String) LocalRuns.artifact(new Datastore(work.resolve("local")), local.flow(), local.runId(), "end", "best");
@@ -239,7 +260,7 @@ class DevStackTest {
 
     @Test
     void withoutAnOperatorTheCliSaysSoWithin30Seconds() throws Exception {
-        stack.kill("operator");
+        scaleOperator(0);
         try {
             FlowCliProcess cli = FlowCliProcess.start(ScalableFlow.class, environment(), work, "run", "--with", "kubernetes",
                     "--run-name", "nobody-home");
@@ -247,8 +268,18 @@ class DevStackTest {
             assertThat(cli.output()).contains("No Stratoflow operator picked up Run default/nobody-home within 30 s");
             assertThat(client.resources(Run.class).inNamespace(NAMESPACE).withName("nobody-home").get()).as("the Run deleted").isNull();
         } finally {
-            stack.up();
+            scaleOperator(1);
         }
+    }
+
+    /** Scales the chart's operator Deployment and waits until that many operator Pods are ready (and no other is left). */
+    private static void scaleOperator(int replicas) {
+        client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName(OPERATOR_DEPLOYMENT).scale(replicas);
+        Awaitility.await("operator Pods: " + replicas).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            List<Pod> pods = client.pods().inNamespace(OPERATOR_NAMESPACE).withLabel("app.kubernetes.io/name", "stratoflow").list().getItems();
+            return pods.size() == replicas && pods.stream().allMatch(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
+                    .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
+        });
     }
 
     @Test
@@ -292,6 +323,14 @@ class DevStackTest {
     }
 
     /** What `dev/cluster env` gives a shell: the kube context and the S3 server's keys. */
+    private static Properties builtImages() throws IOException {
+        Properties images = new Properties();
+        try (Reader in = Files.newBufferedReader(ControlPlane.projectDir().resolve("images/target/images/images.properties"))) {
+            images.load(in);
+        }
+        return images;
+    }
+
     private static Map<String, String> environment() {
         return Map.of("KUBECONFIG", stack.kubeconfig().toString(), "AWS_ACCESS_KEY_ID", "stratoflow-dev",
                 "AWS_SECRET_ACCESS_KEY", "stratoflow-dev-secret", "AWS_REGION", "us-east-1");
