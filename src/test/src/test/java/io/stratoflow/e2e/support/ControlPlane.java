@@ -62,8 +62,6 @@ public final class ControlPlane {
         environment.put("STRATOFLOW_ETCD_PEER_PORT", Integer.toString(22380 + portOffset));
         environment.put("STRATOFLOW_KCM_PORT", Integer.toString(30257 + portOffset));
         environment.put("STRATOFLOW_SCHEDULER_PORT", Integer.toString(30259 + portOffset));
-        // The executing node maps the task-runner image to the distribution the build left here.
-        environment.put("STRATOFLOW_TASK_RUNNER_HOME", project.resolve("sdk/runtime/target/task-runner").toString());
     }
 
     public void start() {
