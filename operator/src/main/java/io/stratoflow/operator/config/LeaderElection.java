@@ -10,6 +10,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Leader election, so that several operator replicas are safe: only the holder of a
@@ -32,6 +33,9 @@ public class LeaderElection {
 
     private static final Logger LOG = Logger.getLogger(LeaderElection.class);
 
+    /** Whether this replica reconciles: always without leader election, otherwise once it holds the Lease. */
+    private static final AtomicBoolean LEADING = new AtomicBoolean(true);
+
     @Produces
     @Dependent
     LeaderElectionConfiguration leaderElectionConfiguration(
@@ -44,19 +48,26 @@ public class LeaderElection {
     /** The configuration, or null (no leader election) when disabled. */
     public static LeaderElectionConfiguration configuration(boolean enabled, String leaseName, String namespace) {
         if (!enabled) {
+            LEADING.set(true);
             return null;
         }
+        LEADING.set(false);
         LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
                 // The operator SDK's own exit-on-stop-leading calls System.exit on the thread that
                 // stops leading. On SIGTERM that is Quarkus' shutdown hook, and System.exit inside a
                 // shutdown hook blocks forever: the Pod would hang until SIGKILL. Exit from a
                 // thread of our own instead.
                 .withExitOnStopLeading(false)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> { }, LeaderElection::exitAfterLosingTheLease, leader -> { }));
+                .withLeaderCallbacks(new LeaderCallbacks(() -> LEADING.set(true), LeaderElection::exitAfterLosingTheLease, leader -> { }));
         if (namespace != null && !namespace.isBlank()) {
             builder.withLeaseNamespace(namespace);
         }
         return builder.build();
+    }
+
+    /** Whether this replica is the one reconciling (a standby only keeps its informers warm). */
+    public static boolean leading() {
+        return LEADING.get();
     }
 
     /**

@@ -1,0 +1,105 @@
+package io.stratoflow.operator.run;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.runtime.StartupEvent;
+import io.stratoflow.model.Run;
+import io.stratoflow.operator.config.LeaderElection;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Notices when the API server stops answering and when it answers again. The informers
+ * reconnect on their own and the Runs go on where they were; what a person needs is to know
+ * that it happened: a log line when contact is lost, and, once it is back, one Event on every
+ * unfinished Run saying for how long the operator could neither see nor change anything.
+ */
+@ApplicationScoped
+public class ApiServerWatch {
+
+    static final String REASON = "APIServerUnreachable";
+    private static final Logger LOG = Logger.getLogger(ApiServerWatch.class);
+    private static final long PERIOD_MILLIS = 2000;
+
+    @Inject
+    KubernetesClient client;
+
+    private ScheduledExecutorService timer;
+    private Instant lostSince;
+
+    void start(@Observes StartupEvent event) {
+        timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "stratoflow-apiserver-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    private void check() {
+        observe(answers(), Instant.now());
+    }
+
+    /** One look: whether the API server answered at {@code now}. */
+    void observe(boolean answers, Instant now) {
+        if (!answers && lostSince == null) {
+            lostSince = now;
+            LOG.warnf("The API server at %s does not answer: nothing can be observed or changed until it does; waiting for it",
+                    client.getMasterUrl());
+        } else if (answers && lostSince != null) {
+            Duration outage = Duration.between(lostSince, now);
+            Instant from = lostSince;
+            lostSince = null;
+            LOG.infof("The API server answers again, after %d s without it", outage.toSeconds());
+            if (LeaderElection.leading()) {
+                tellUnfinishedRuns(from, now, outage);
+            }
+        }
+    }
+
+    private boolean answers() {
+        try {
+            client.getKubernetesVersion();
+            return true;
+        } catch (KubernetesClientException e) {
+            return e.getCode() > 0; // an HTTP status is an answer; only no connection (or no response) is an outage
+        }
+    }
+
+    private void tellUnfinishedRuns(Instant from, Instant to, Duration outage) {
+        List<Run> runs;
+        try {
+            runs = client.resources(Run.class).inAnyNamespace().list().getItems();
+        } catch (KubernetesClientException e) {
+            LOG.debugf("Could not list Runs to report the outage on: %s", e.getMessage());
+            return;
+        }
+        String message = "The operator could not reach the API server for " + Math.max(1, outage.toSeconds()) + " s (from "
+                + from.truncatedTo(ChronoUnit.SECONDS) + " to " + to.truncatedTo(ChronoUnit.SECONDS)
+                + "); it has picked this Run up again where it was";
+        for (Run run : runs) {
+            String phase = run.getStatus() == null ? null : run.getStatus().phase;
+            if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+                RunEvents.warning(client, run, REASON, message);
+            }
+        }
+    }
+}
