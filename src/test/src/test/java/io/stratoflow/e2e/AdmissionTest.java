@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stratoflow.e2e.support.Fixtures;
 import io.stratoflow.e2e.support.Flows;
 import io.stratoflow.e2e.support.Runs;
@@ -13,6 +15,7 @@ import io.stratoflow.model.ComputePoolSpec;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.PoolResources;
 import io.stratoflow.model.RetrySpec;
+import io.stratoflow.model.TaskPodKeys;
 import io.stratoflow.model.ResourceRequest;
 import io.stratoflow.model.Run;
 import org.awaitility.Awaitility;
@@ -21,8 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +100,70 @@ class AdmissionTest {
         });
         assertThat(mostAtOnce.get()).as("most work Pods live at once").isLessThanOrEqualTo(8).isGreaterThanOrEqualTo(4);
         assertThat(Runs.pods(client, NAMESPACE, "quota-1", "work")).hasSize(20);
+    }
+
+    /** Five Runs created at once on one pool: a watcher sees every change of their Pods, and they never hold more than the quota. */
+    @Test
+    void fiveRunsCreatedAtOnceNeverHoldMoreThanThePoolsQuotaTogether() throws Exception {
+        pool("shared8", Map.of("stratoflow.io/pool-group", "onprem"), new PoolResources("16", "64Gi", null), new PoolResources("8", "64Gi", null));
+        Flow flow = Flows.fanOut("shared", 20, "1", "1Gi", "shared8");
+        Fixtures.runsFor(Fixtures.step(flow, "work"), 1500);
+        client.resource(flow).inNamespace(NAMESPACE).create();
+
+        Map<String, Boolean> live = new ConcurrentHashMap<>();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicInteger changesSeen = new AtomicInteger();
+        ResourceEventHandler<Pod> watcher = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                seen(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                seen(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknownFinalState) {
+                live.remove(pod.getMetadata().getName());
+            }
+
+            private void seen(Pod pod) {
+                if (!"work".equals(pod.getMetadata().getLabels().get(TaskPodKeys.STEP_LABEL))) {
+                    return;
+                }
+                changesSeen.incrementAndGet();
+                live.put(pod.getMetadata().getName(), Fixtures.live(pod));
+                mostAtOnce.accumulateAndGet((int) live.values().stream().filter(Boolean::booleanValue).count(), Math::max);
+            }
+        };
+        List<String> names = List.of("shared-1", "shared-2", "shared-3", "shared-4", "shared-5");
+        try (SharedIndexInformer<Pod> informer = client.pods().inNamespace(NAMESPACE).withLabel(TaskPodKeys.FLOW_LABEL, "shared").inform(watcher)) {
+            ExecutorService creators = Executors.newFixedThreadPool(names.size());
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> created = new ArrayList<>();
+            for (String name : names) {
+                created.add(creators.submit(() -> {
+                    go.await();
+                    return client.resource(Flows.run(name, "shared", 20, 20)).inNamespace(NAMESPACE).create();
+                }));
+            }
+            go.countDown();
+            for (Future<?> run : created) {
+                run.get(30, TimeUnit.SECONDS);
+            }
+            creators.shutdown();
+            for (String name : names) {
+                Runs.awaitPhase(client, NAMESPACE, name, "Succeeded", Duration.ofMinutes(4));
+            }
+        }
+        System.out.printf("5 Runs x 20 one-CPU tasks on a pool with a quota of 8 CPUs: at most %d work Pods live at once (%d Pod changes watched)%n",
+                mostAtOnce.get(), changesSeen.get());
+        assertThat(mostAtOnce.get()).as("most work Pods of the five Runs live at once").isLessThanOrEqualTo(8).isGreaterThanOrEqualTo(4);
+        for (String name : names) {
+            assertThat(Runs.pods(client, NAMESPACE, name, "work")).as(name).hasSize(20);
+        }
     }
 
     @Test

@@ -121,6 +121,10 @@ class DevStackTest {
         assertThat(operator.getSpec().getContainers().get(0).getImage()).isEqualTo(images.getProperty("operator.reference"));
         assertThat(operator.getStatus().getContainerStatuses().get(0).getImageID()).contains(images.getProperty("operator.digest"));
         assertThat(operator.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        for (String namespace : List.of(OPERATOR_NAMESPACE, NAMESPACE)) {
+            assertThat(client.namespaces().withName(namespace).get().getMetadata().getLabels()).as("namespace " + namespace)
+                    .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+        }
     }
 
     @Test

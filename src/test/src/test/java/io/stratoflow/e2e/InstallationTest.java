@@ -1,6 +1,8 @@
 package io.stratoflow.e2e;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
@@ -42,6 +44,20 @@ class InstallationTest {
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("runs.stratoflow.io").get().getSpec().getVersions()
                 .get(0).getAdditionalPrinterColumns()).extracting(c -> c.getName()).contains("Flow", "Phase", "Progress", "Age");
         assertThat(client.resources(ComputePool.class).withName("default").get()).as("the chart's default pool").isNotNull();
+    }
+
+    @Test
+    void theTestNamespacesEnforcePodSecurityRestricted() {
+        String namespace = "pod-security";
+        StratoflowCluster.createNamespace(namespace);
+        assertThat(client.namespaces().withName(namespace).get().getMetadata().getLabels())
+                .containsEntry(StratoflowCluster.POD_SECURITY_ENFORCE, "restricted");
+        Pod privileged = new PodBuilder().withNewMetadata().withName("privileged").endMetadata()
+                .withNewSpec().addNewContainer().withName("main").withImage("busybox").withCommand("true")
+                .withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer().endSpec().build();
+        assertThatThrownBy(() -> client.pods().inNamespace(namespace).resource(privileged).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("violates PodSecurity \"restricted:latest\"");
     }
 
     @Test

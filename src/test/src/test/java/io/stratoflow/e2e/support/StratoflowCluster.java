@@ -35,10 +35,13 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
     private final Path project = ControlPlane.projectDir();
     /** The Secret, in every test namespace, whose keys give SDK task Pods their datastore credentials. */
     public static final String DATASTORE_SECRET = "stratoflow-datastore";
+    public static final String POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
 
     private ControlPlane controlPlane;
     private KubernetesClient admin;
     private OperatorProcess operator;
+    private Map<String, String> operatorEnvironment;
+    private Path operatorKubeconfig;
     private S3TestServer s3;
     private Datastore datastore;
 
@@ -69,6 +72,18 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
 
     public static OperatorProcess operator() {
         return running().operator;
+    }
+
+    /**
+     * Another operator replica with the suite operator's settings, electing the leader through the same Lease under
+     * an identity of its own, as each Pod of the chart's Deployment does with its name. Not started.
+     */
+    public static OperatorProcess replica(String identity) {
+        StratoflowCluster cluster = running();
+        Map<String, String> environment = new java.util.HashMap<>(cluster.operatorEnvironment);
+        environment.put("HOSTNAME", identity);
+        return new OperatorProcess(cluster.project, cluster.operatorKubeconfig, environment,
+                cluster.project.resolve("src/test/target/e2e-logs").resolve(identity));
     }
 
     public static Path project() {
@@ -113,8 +128,9 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
                 "STRATOFLOW_OPERATOR_DATASTORE_PATH_STYLE", "true",
                 "STRATOFLOW_OPERATOR_DATASTORE_SECRET", DATASTORE_SECRET));
         environment.putAll(credentials());
-        operator = new OperatorProcess(project, serviceAccountKubeconfig(project, admin, "operator.kubeconfig"), environment,
-                project.resolve("src/test/target/e2e-logs"));
+        operatorEnvironment = Map.copyOf(environment);
+        operatorKubeconfig = serviceAccountKubeconfig(project, admin, "operator.kubeconfig");
+        operator = new OperatorProcess(project, operatorKubeconfig, environment, project.resolve("src/test/target/e2e-logs"));
         operator.start();
     }
 
@@ -190,8 +206,10 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
         createNamespace(name, client());
     }
 
+    /** A namespace that admits only Pods meeting Pod Security {@code restricted}, as a platform team sets it, with the datastore's Secret. */
     public static void createNamespace(String name, KubernetesClient client) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                .addToLabels(POD_SECURITY_ENFORCE, "restricted").endMetadata().build()).serverSideApply();
         client.secrets().inNamespace(name).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
                 .withNewMetadata().withName(DATASTORE_SECRET).withNamespace(name).endMetadata()
                 .withStringData(credentials()).build()).serverSideApply();
