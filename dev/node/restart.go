@@ -58,8 +58,8 @@ func (b *backoff) delay(started, finished time.Time) time.Duration {
 	return d
 }
 
-// lastTermination is the lastState.terminated of a container that is about to restart.
-func lastTermination(c ctrState) *v1.ContainerStateTerminated {
+// terminated is how a container's end shows in its status (and, when it restarts, in lastState).
+func terminated(c ctrState) *v1.ContainerStateTerminated {
 	return &v1.ContainerStateTerminated{
 		ExitCode:    c.ExitCode,
 		Reason:      c.Reason,

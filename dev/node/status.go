@@ -113,14 +113,7 @@ func (c ctrState) status(initContainer bool) v1.ContainerStatus {
 		s.Ready = !initContainer && c.ready()
 		started = !c.NotStarted
 	case cTerminated:
-		s.State.Terminated = &v1.ContainerStateTerminated{
-			ExitCode:    c.ExitCode,
-			Reason:      c.Reason,
-			Message:     c.Message,
-			StartedAt:   metav1.NewTime(c.StartedAt),
-			FinishedAt:  metav1.NewTime(c.FinishedAt),
-			ContainerID: c.ContainerID,
-		}
+		s.State.Terminated = terminated(c)
 		s.Ready = initContainer && c.ExitCode == 0
 	}
 	s.Started = &started

@@ -315,7 +315,7 @@ func (w *podWorker) runMain(pod *v1.Pod) stopKind {
 				continue
 			}
 			d := backoffs[i].delay(c.StartedAt, c.FinishedAt)
-			last := lastTermination(c)
+			last := terminated(c)
 			if d == 0 {
 				set(func(s *ctrState) { s.LastTerm, s.RestartCount = last, s.RestartCount+1 })
 				w.restartCleanup(launches[i])
