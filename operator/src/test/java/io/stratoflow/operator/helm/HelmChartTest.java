@@ -320,7 +320,7 @@ class HelmChartTest {
             Map.entry("stratoflow.io/computepools/status", Set.of("patch")),
             Map.entry("stratoflow.io/runs/finalizers", Set.of("update")),
             Map.entry("/pods", Set.of("get", "list", "watch", "create", "delete")),
-            Map.entry("/events", Set.of("create")),
+            Map.entry("/events", Set.of("create", "get", "update")),
             Map.entry("/nodes", Set.of("get", "list", "watch")),
             Map.entry("apiextensions.k8s.io/customresourcedefinitions", Set.of("get")));
 

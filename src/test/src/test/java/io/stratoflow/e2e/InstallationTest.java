@@ -127,6 +127,8 @@ class InstallationTest {
             assertThat(allowed(operator, "", "pods", "delete", "default")).isTrue();
             assertThat(allowed(operator, "stratoflow.io", "runs/status", "patch", "default")).isTrue();
             assertThat(allowed(operator, "", "events", "create", "default")).isTrue();
+            assertThat(allowed(operator, "", "events", "update", "default")).as("counting up an Event").isTrue();
+            assertThat(allowed(operator, "", "events", "delete", "default")).as("deleting events").isFalse();
             assertThat(allowed(operator, "", "nodes", "list", "")).isTrue();
             assertThat(allowed(operator, "", "secrets", "get", "default")).as("secrets").isFalse();
             assertThat(allowed(operator, "apps", "deployments", "create", "default")).as("deployments").isFalse();
