@@ -97,8 +97,8 @@ public final class ScaleBenchmark {
             operator.start();
             System.out.printf(Locale.ROOT, "Scale benchmark: %d KWOK nodes, %d cores, operator pid %d%n", NODES,
                     Runtime.getRuntime().availableProcessors(), operator.pid());
-            System.out.printf(Locale.ROOT, "%8s %12s %14s %16s %14s %12s %14s %14s %14s%n", "width", "raw pods/s", "pods exist (s)",
-                    "operator pods/s", "succeeded (s)", "of raw rate", "status bytes", "peak heap MiB", "peak RSS MiB");
+            System.out.printf(Locale.ROOT, "%8s %12s %14s %16s %16s %14s %10s %12s %14s %14s %14s%n", "width", "raw pods/s", "pods exist (s)",
+                    "operator pods/s", "last split (s)", "succeeded (s)", "tail (s)", "of raw rate", "status bytes", "peak heap MiB", "peak RSS MiB");
             for (int width : widths) {
                 double raw = rawCreateRate(width);
                 measure(width, raw);
@@ -200,6 +200,8 @@ public final class ScaleBenchmark {
         AtomicInteger workPods = new AtomicInteger();
         AtomicLong firstWorkPodNanos = new AtomicLong();
         AtomicLong lastWorkPodNanos = new AtomicLong();
+        AtomicInteger workPodsDone = new AtomicInteger();
+        AtomicLong lastDoneNanos = new AtomicLong();
         SharedIndexInformer<Pod> informer = client.pods().inNamespace(namespace).withLabel("stratoflow.io/step", "work")
                 .inform(new ResourceEventHandler<>() {
                     @Override
@@ -215,6 +217,9 @@ public final class ScaleBenchmark {
 
                     @Override
                     public void onUpdate(Pod before, Pod after) {
+                        if (succeeded(after) && !succeeded(before) && workPodsDone.incrementAndGet() == width) {
+                            lastDoneNanos.set(System.nanoTime());
+                        }
                     }
 
                     @Override
@@ -238,13 +243,20 @@ public final class ScaleBenchmark {
         memory.stop();
         informer.close();
         double exist = (lastWorkPodNanos.get() - started) / 1e9;
+        // when a watch saw the last split Pod Succeeded, and how long the Run took to succeed after it
+        double lastDone = (lastDoneNanos.get() - started) / 1e9;
+        double tail = succeeded - lastDone;
         int statusBytes = new KubernetesSerialization().asJson(run.getStatus()).getBytes(StandardCharsets.UTF_8).length;
         // The creation rate counts from the first split Pod: before it, the start task runs and reports the fan-out.
         double rate = width / Math.max(1e-3, (lastWorkPodNanos.get() - firstWorkPodNanos.get()) / 1e9);
-        System.out.printf(Locale.ROOT, "%8d %12.1f %14.1f %16.1f %14.1f %11.0f%% %14d %14.1f %14.1f  %s%n", width, rawRate, exist, rate,
-                succeeded, 100 * rate / rawRate, statusBytes, memory.peakHeapMiB(), memory.peakRssMiB(),
+        System.out.printf(Locale.ROOT, "%8d %12.1f %14.1f %16.1f %16.1f %14.1f %10.1f %11.0f%% %14d %14.1f %14.1f  %s%n", width, rawRate,
+                exist, rate, lastDone, succeeded, tail, 100 * rate / rawRate, statusBytes, memory.peakHeapMiB(), memory.peakRssMiB(),
                 "Succeeded".equals(run.getStatus().phase) ? "" : run.getStatus().phase + ": " + run.getStatus().message);
         deleteAndWait(namespace);
+    }
+
+    private static boolean succeeded(Pod pod) {
+        return pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
     }
 
     /** Deletes a namespace and waits until it is gone, so that its Pods do not load the next measurement. */
