@@ -11,7 +11,6 @@ import (
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 )
 
@@ -36,25 +35,8 @@ func testNode(t *testing.T) (*node, *fake.Clientset) {
 
 func runPod(t *testing.T, n *node, client *fake.Clientset, pod *v1.Pod, until func(*v1.Pod) bool) *v1.Pod {
 	t.Helper()
-	pod.Namespace, pod.UID = "default", types.UID("uid-"+pod.Name)
-	pod.Spec.NodeName = "exec-1"
-	if _, err := client.CoreV1().Pods("default").Create(context.Background(), pod, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	w := newPodWorker(n, pod)
-	n.wg.Add(1)
-	go w.run()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		got, err := client.CoreV1().Pods("default").Get(context.Background(), pod.Name, metav1.GetOptions{})
-		if err == nil && until(got) {
-			return got
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	got, _ := client.CoreV1().Pods("default").Get(context.Background(), pod.Name, metav1.GetOptions{})
-	t.Fatalf("condition not reached: %+v", got.Status)
-	return nil
+	startPod(t, n, client, pod)
+	return waitPod(t, client, pod.Name, "condition", func(*v1.Pod) {}, until)
 }
 
 func isTerminal(p *v1.Pod) bool { return terminal(p.Status.Phase) }

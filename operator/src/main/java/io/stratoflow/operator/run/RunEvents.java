@@ -65,15 +65,6 @@ final class RunEvents {
         String now = Instant.now().toString();
         String text = message.length() > 1000 ? message.substring(0, 1000) + "…" : message;
         var events = client.v1().events().inNamespace(namespace);
-        Event known = remembered != null ? remembered : events.withName(name).get();
-        if (known != null && sameRun(known, run)) {
-            known.setCount(known.getCount() == null ? 2 : known.getCount() + 1);
-            known.setLastTimestamp(now);
-            known.setMessage(text);
-            known.setType(type);
-            remember(key, events.resource(known).update());
-            return;
-        }
         Event fresh = new EventBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .withNewInvolvedObject()
@@ -85,6 +76,26 @@ final class RunEvents {
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .withNewSource().withComponent("stratoflow-operator").endSource()
                 .build();
+        Event known = remembered;
+        if (known == null) {
+            try { // the first of its kind, usually: no read before
+                remember(key, events.resource(fresh).create());
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                known = events.withName(name).get();
+            }
+        }
+        if (known != null && sameRun(known, run)) {
+            known.setCount(known.getCount() == null ? 2 : known.getCount() + 1);
+            known.setLastTimestamp(now);
+            known.setMessage(text);
+            known.setType(type);
+            remember(key, events.resource(known).update());
+            return;
+        }
         if (known != null) { // left by an earlier Run of the same name: start it over
             fresh.getMetadata().setResourceVersion(known.getMetadata().getResourceVersion());
             remember(key, events.resource(fresh).update());
