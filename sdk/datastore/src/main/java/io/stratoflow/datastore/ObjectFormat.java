@@ -6,9 +6,12 @@ import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.function.IntFunction;
 import java.util.zip.Deflater;
@@ -30,10 +33,16 @@ import java.util.zip.InflaterInputStream;
  *     being what limits the throughput of large artifacts.</li>
  * <li>{@code Z}: one zlib stream (deflate, fastest level); written only where zstd's native
  *     library cannot be loaded.</li>
- * <li>{@code M}: a manifest of a large object: its length (8 bytes), the chunk size (4), the
- *     number of chunks (4), then each chunk's SHA-256 (32 bytes each). Every chunk is itself
- *     an {@code R}, {@code S} or {@code Z} object at its own hash, so chunks shared between
- *     objects are stored once, and chunks are compressed, uploaded and downloaded in parallel.</li>
+ * <li>{@code P}: the index of a large object, whose chunks are stored one after the other in
+ *     a single pack (see {@link Pack}): its length (8 bytes), the chunk size (4), the pack's
+ *     key (modified UTF-8), the number of chunks (4), then each chunk's stored length (4 bytes
+ *     each). In the pack every chunk is a frame, itself an {@code R}, {@code S} or {@code Z}
+ *     object: chunks are compressed in parallel, uploaded as one multipart upload and read back
+ *     with one request, as a careful user of S3 would move a large file.</li>
+ * <li>{@code M}: the manifest of a large object written before packs: its length (8 bytes), the
+ *     chunk size (4), the number of chunks (4), then each chunk's SHA-256 (32 bytes each), every
+ *     chunk an object at its own hash. Still read; no longer written, since one request per
+ *     chunk costs more than the chunk's transfer on a server that answers each one slowly.</li>
  * </ul>
  * The key of every object stays the SHA-256 of its whole uncompressed content.
  */
@@ -44,6 +53,7 @@ final class ObjectFormat {
     static final byte ZSTD = 'S';
     static final byte DEFLATE = 'Z';
     static final byte MANIFEST = 'M';
+    static final byte PACK = 'P';
     static final int HASH_BYTES = 32;
     private static final byte[] MAGIC = {'S', 'F', 'O', 1};
     private static final int LEGACY_ZLIB = 0x78;
@@ -160,11 +170,27 @@ final class ObjectFormat {
             }
         }
         byte kind = header[MAGIC.length];
-        if (kind != RAW && kind != ZSTD && kind != DEFLATE && kind != MANIFEST) {
+        if (kind != RAW && kind != ZSTD && kind != DEFLATE && kind != MANIFEST && kind != PACK) {
             in.close();
             throw new IOException("unknown object kind '" + (char) kind + "'; it may have been written by a newer Stratoflow");
         }
         return new Opened(kind, in);
+    }
+
+    /**
+     * Reads the header of a frame in a pack without buffering past it: {@code body} is
+     * {@code frame} itself, positioned at the content.
+     */
+    static Opened openFrame(InputStream frame, String where) throws IOException {
+        byte[] header = frame.readNBytes(HEADER);
+        if (header.length != HEADER || !Arrays.equals(header, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new IOException("damaged pack " + where + ": a frame does not start with a Stratoflow header");
+        }
+        byte kind = header[MAGIC.length];
+        if (kind != RAW && kind != ZSTD && kind != DEFLATE) {
+            throw new IOException("damaged pack " + where + ": unknown frame kind '" + (char) kind + "'");
+        }
+        return new Opened(kind, frame);
     }
 
     /** The content of an R, S or Z object as a stream. */
@@ -187,6 +213,44 @@ final class ObjectFormat {
                 inflater.end();
             }
         };
+    }
+
+    /**
+     * The index of a packed object: its content {@code length}, cut in chunks of {@code chunkSize}
+     * (the last one shorter), stored as frames of {@code frameLengths} bytes one after the other
+     * in the object at {@code key}.
+     */
+    record Pack(long length, int chunkSize, String key, int[] frameLengths) {
+
+        void writeTo(OutputStream out) throws IOException {
+            DataOutputStream index = new DataOutputStream(out);
+            index.write(header(PACK));
+            index.writeLong(length);
+            index.writeInt(chunkSize);
+            index.writeUTF(key);
+            index.writeInt(frameLengths.length);
+            for (int frameLength : frameLengths) {
+                index.writeInt(frameLength);
+            }
+            index.flush();
+        }
+
+        static Pack read(InputStream body) throws IOException {
+            DataInputStream in = new DataInputStream(body);
+            long length = in.readLong();
+            int chunkSize = in.readInt();
+            String key = in.readUTF();
+            int[] frameLengths = new int[in.readInt()];
+            for (int i = 0; i < frameLengths.length; i++) {
+                frameLengths[i] = in.readInt();
+            }
+            return new Pack(length, chunkSize, key, frameLengths);
+        }
+
+        /** The content length of chunk {@code index}: the chunk size but for the last one. */
+        int chunkLength(int index) {
+            return (int) Math.min(chunkSize, length - (long) index * chunkSize);
+        }
     }
 
     /** A manifest read whole: the chunks' hashes, hex. */

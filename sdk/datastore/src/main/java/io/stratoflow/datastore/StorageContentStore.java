@@ -3,25 +3,13 @@ package io.stratoflow.datastore;
 import io.stratoflow.datastore.storage.MissingKeyException;
 import io.stratoflow.datastore.storage.Storage;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,12 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is not written again.
  *
  * <p>Memory stays bounded whatever the size. Content up to one chunk is kept in memory, then
- * hashed, compressed (zstd) when that pays, and written with one request. Larger content is cut into
- * chunks as it is produced: while the caller goes on writing, worker threads hash, compress
- * (or store raw, when the data does not compress) and upload up to {@code parallelism} chunks
- * at a time; the object itself is then a manifest of its chunks. Reading a large object
- * opens the next chunks ahead of the reader, in parallel, and streams them to it, compressed
- * chunks decoded by idle workers where they get there first (see {@link ChunkReader}).
+ * hashed, compressed (zstd) when that pays, and written with one request. Larger content is cut
+ * into chunks as it is produced: while the caller goes on writing, worker threads compress up to
+ * {@code parallelism} chunks at a time (or leave them raw, when the data does not compress) and
+ * one pack receives them in order, as a single upload; the object is then the pack's index (see
+ * {@link ChunkingWriter}). Reading a large object is one request for the pack, decoded as it
+ * streams ({@link PackReader}); large objects written before packs, a manifest of chunks stored
+ * as objects of their own, are still read ({@link ChunkReader}).
  */
 public final class StorageContentStore implements ContentStore {
 
@@ -84,9 +73,9 @@ public final class StorageContentStore implements ContentStore {
 
     @Override
     public String put(Content content) throws IOException {
-        try (ChunkingWriter writer = new ChunkingWriter()) {
+        try (ChunkingWriter writer = new ChunkingWriter(storage, workers, chunkSize, parallelism, compressing)) {
             content.writeTo(writer);
-            return writer.finish();
+            return writer.finish((hash, data, length) -> store(hash, data, length, byte[]::new));
         }
     }
 
@@ -100,6 +89,13 @@ public final class StorageContentStore implements ContentStore {
             throw new MissingKeyException(key, storage.describe(), "object " + hash);
         }
         ObjectFormat.Opened opened = ObjectFormat.open(stored);
+        if (opened.kind() == ObjectFormat.PACK) {
+            ObjectFormat.Pack pack;
+            try (InputStream body = opened.body()) {
+                pack = ObjectFormat.Pack.read(body);
+            }
+            return new PackReader(storage, pack);
+        }
         if (opened.kind() != ObjectFormat.MANIFEST) {
             return ObjectFormat.content(opened);
         }
@@ -139,7 +135,7 @@ public final class StorageContentStore implements ContentStore {
         storage.writeBytes(key, encoded, 0, encodedLength[0]);
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -147,151 +143,4 @@ public final class StorageContentStore implements ContentStore {
         }
     }
 
-    /**
-     * Receives the content. The first chunk stays here; when more comes, it and every further
-     * full chunk go to the workers, at most {@code parallelism} at a time, buffers recycled.
-     */
-    private final class ChunkingWriter extends OutputStream {
-
-        private final MessageDigest whole = sha256();
-        private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(parallelism + 1);
-        /** Compression buffers: no more chunks compress at once than there are cores, which bounds memory too. */
-        private final BlockingQueue<byte[]> scratches = new ArrayBlockingQueue<>(compressing);
-        private final Semaphore compressors = new Semaphore(compressing);
-        private final Semaphore inFlight = new Semaphore(parallelism);
-        private final List<Future<byte[]>> chunks = new ArrayList<>();
-        private byte[] buffer = new byte[ObjectFormat.HEADER + Math.min(chunkSize, 64 * 1024)];
-        private int filled;
-        private long total;
-        private int checked;
-        private boolean finished;
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            whole.update(bytes, offset, length);
-            total += length;
-            while (length > 0) {
-                if (filled == chunkSize) {
-                    sendChunk();
-                } else if (ObjectFormat.HEADER + filled == buffer.length) {
-                    buffer = Arrays.copyOf(buffer, ObjectFormat.HEADER + (int) Math.min(chunkSize, 2L * (buffer.length - ObjectFormat.HEADER)));
-                }
-                int n = Math.min(length, buffer.length - ObjectFormat.HEADER - filled);
-                System.arraycopy(bytes, offset, buffer, ObjectFormat.HEADER + filled, n);
-                filled += n;
-                offset += n;
-                length -= n;
-            }
-        }
-
-        private void sendChunk() throws IOException {
-            throwIfFailed();
-            try {
-                inFlight.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while storing content");
-            }
-            byte[] data = buffer;
-            int length = filled;
-            chunks.add(workers.submit(() -> {
-                byte[][] scratch = new byte[1][];
-                try {
-                    MessageDigest digest = sha256();
-                    digest.update(data, ObjectFormat.HEADER, length);
-                    byte[] hash = digest.digest();
-                    store(HexFormat.of().formatHex(hash), data, length, size -> {
-                        compressors.acquireUninterruptibly();
-                        byte[] pooled = scratches.poll();
-                        try {
-                            scratch[0] = pooled != null ? pooled : new byte[ObjectFormat.HEADER + chunkSize];
-                        } finally {
-                            if (scratch[0] == null) {
-                                compressors.release();
-                            }
-                        }
-                        return scratch[0];
-                    });
-                    return hash;
-                } finally {
-                    if (scratch[0] != null) {
-                        scratches.offer(scratch[0]);
-                        compressors.release();
-                    }
-                    spare.offer(data);
-                    inFlight.release();
-                }
-            }));
-            byte[] next = spare.poll();
-            buffer = next != null ? next : new byte[ObjectFormat.HEADER + chunkSize];
-            filled = 0;
-        }
-
-        /** Stops the writer at the first chunk that failed (a refused upload, a full disk) instead of at the end. */
-        private void throwIfFailed() throws IOException {
-            while (checked < chunks.size() && chunks.get(checked).isDone()) {
-                await(chunks.get(checked++));
-            }
-        }
-
-        String finish() throws IOException {
-            finished = true;
-            String hash = HexFormat.of().formatHex(whole.digest());
-            if (chunks.isEmpty()) {
-                store(hash, buffer, filled, byte[]::new);
-                return hash;
-            }
-            if (filled > 0) {
-                sendChunk();
-            }
-            List<byte[]> hashes = new ArrayList<>(chunks.size());
-            for (Future<byte[]> chunk : chunks) {
-                hashes.add(await(chunk));
-            }
-            String key = keyOf(hash);
-            if (!storage.exists(key)) {
-                storage.write(key, out -> {
-                    DataOutputStream manifest = new DataOutputStream(out);
-                    manifest.write(ObjectFormat.header(ObjectFormat.MANIFEST));
-                    manifest.writeLong(total);
-                    manifest.writeInt(chunkSize);
-                    manifest.writeInt(hashes.size());
-                    for (byte[] chunkHash : hashes) {
-                        manifest.write(chunkHash);
-                    }
-                    manifest.flush();
-                });
-            }
-            return hash;
-        }
-
-        /** Waits for the chunks still in flight, so that a failed put leaves no work running. */
-        @Override
-        public void close() {
-            if (!finished) {
-                for (Future<byte[]> chunk : chunks) {
-                    try {
-                        chunk.get();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    } catch (ExecutionException ignored) {
-                        // the put fails with the content's own error
-                    }
-                }
-            }
-            buffer = null;
-            spare.clear();
-            scratches.clear();
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws IOException {
-        return WorkerResults.await(future, "storing content");
-    }
 }

@@ -60,25 +60,29 @@ class LocalContentStoreTest {
     }
 
     @Test
-    void contentLargerThanAChunkIsStoredAsChunksAndRoundTrips() throws Exception {
+    void contentLargerThanAChunkIsStoredAsOnePackAndRoundTrips() throws Exception {
         StorageContentStore store = new StorageContentStore(new LocalStorage(root), 1 << 20, 3);
         byte[] chunk = new byte[1 << 20];
         new Random(42).nextBytes(chunk);
         int chunks = 6;
-
-        String hash = store.put(out -> {
+        ContentStore.Content sixTimes = out -> {
             for (int i = 0; i < chunks; i++) {
                 out.write(chunk, 0, 1000);
                 out.write(chunk, 1000, chunk.length - 1000);
             }
-        });
+        };
+
+        String hash = store.put(sixTimes);
+        String again = store.put(sixTimes);
 
         MessageDigest expected = MessageDigest.getInstance("SHA-256");
         for (int i = 0; i < chunks; i++) {
             expected.update(chunk);
         }
-        assertThat(hash).isEqualTo(HexFormat.of().formatHex(expected.digest()));
-        assertThat(objectFiles()).as("one chunk (the same six times, stored once) and the manifest").hasSize(2);
+        assertThat(hash).isEqualTo(again).isEqualTo(HexFormat.of().formatHex(expected.digest()));
+        assertThat(objectFiles()).as("the pack's index").hasSize(1);
+        assertThat(packFiles()).as("one pack: the second put's is dropped").hasSize(1);
+        assertThat(Files.size(packFiles().get(0))).as("six raw frames").isEqualTo(chunks * ((1L << 20) + 5));
         assertThat(listTree(root.resolve("tmp"))).as("partial files are cleaned up").isEmpty();
         try (InputStream in = store.open(hash)) {
             byte[] buffer = new byte[chunk.length];
@@ -91,7 +95,7 @@ class LocalContentStoreTest {
     }
 
     @Test
-    void compressedChunksRoundTripWhoeverDecodesThem() throws Exception {
+    void compressedChunksRoundTrip() throws Exception {
         StorageContentStore store = new StorageContentStore(new LocalStorage(root), 1 << 20, 3);
         Random random = new Random(7);
         byte[] content = new byte[(9 << 20) + 12345];
@@ -101,29 +105,71 @@ class LocalContentStoreTest {
 
         String hash = store.put(out -> out.write(content));
 
-        assertThat(objectFiles()).as("ten compressed chunks and the manifest").hasSize(11);
-        for (int reads = 0; reads < 3; reads++) { // the workers decode some chunks, the reader streams the rest
-            try (InputStream in = store.open(hash)) {
-                assertThat(in.readAllBytes()).isEqualTo(content);
-            }
+        assertThat(Files.size(packFiles().get(0))).as("ten zstd frames").isLessThan(content.length * 3L / 4);
+        try (InputStream in = store.open(hash)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
         }
         try (InputStream in = store.open(hash)) {
             assertThat(in.readNBytes(3 << 20)).isEqualTo(Arrays.copyOf(content, 3 << 20));
-        } // closed midway: the chunks opened ahead are released
+        } // closed midway, inside a frame
     }
 
     @Test
-    void aTruncatedChunkFailsTheRead() throws Exception {
+    void aTruncatedPackFailsTheRead() throws Exception {
         StorageContentStore store = new StorageContentStore(new LocalStorage(root), 1 << 20, 3);
         byte[] noise = new byte[3 << 20];
         new Random(11).nextBytes(noise);
         String hash = store.put(out -> out.write(noise));
-        Path chunk = objectFiles().stream().filter(file -> file.toFile().length() == (1 << 20) + 5L).findFirst().orElseThrow();
-        byte[] stored = Files.readAllBytes(chunk);
-        Files.write(chunk, Arrays.copyOf(stored, stored.length - 1));
+        Path pack = packFiles().get(0);
+        byte[] stored = Files.readAllBytes(pack);
+        Files.write(pack, Arrays.copyOf(stored, stored.length - 1));
 
         try (InputStream in = store.open(hash)) {
-            assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("does not hold the 1048576 bytes");
+            assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class)
+                    .hasMessageContaining("damaged pack packs/").hasMessageContaining("ends inside chunk 2");
+        }
+    }
+
+    @Test
+    void aProducerThatFailsMidwayLeavesNothingBehind() {
+        StorageContentStore store = new StorageContentStore(new LocalStorage(root), 1 << 20, 2);
+        byte[] noise = new byte[1 << 20];
+        new Random(13).nextBytes(noise);
+
+        assertThatThrownBy(() -> store.put(out -> {
+            for (int i = 0; i < 5; i++) {
+                out.write(noise);
+            }
+            throw new IOException("the producer broke");
+        })).isInstanceOf(IOException.class).hasMessage("the producer broke");
+
+        assertThat(listTree(root)).as("no object, no pack, no partial file").isEmpty();
+    }
+
+    @Test
+    void largeObjectsWrittenAsManifestsOfChunkObjectsAreStillRead() throws Exception {
+        LocalStorage storage = new LocalStorage(root);
+        StorageContentStore store = new StorageContentStore(storage, 1 << 20, 3);
+        byte[] first = "first chunk ".repeat(1000).getBytes(StandardCharsets.UTF_8);
+        byte[] second = new byte[777];
+        new Random(17).nextBytes(second);
+        String firstHash = store.put(out -> out.write(first));
+        String secondHash = store.put(out -> out.write(second));
+        java.io.ByteArrayOutputStream manifest = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(manifest);
+        out.write(new byte[] {'S', 'F', 'O', 1, 'M'});
+        out.writeLong(first.length + second.length);
+        out.writeInt(first.length);
+        out.writeInt(2);
+        out.write(HexFormat.of().parseHex(firstHash));
+        out.write(HexFormat.of().parseHex(secondHash));
+        String hash = "ab".repeat(32);
+        storage.writeBytes(StorageContentStore.keyOf(hash), manifest.toByteArray(), 0, manifest.size());
+
+        try (InputStream in = store.open(hash)) {
+            byte[] both = Arrays.copyOf(first, first.length + second.length);
+            System.arraycopy(second, 0, both, first.length, second.length);
+            assertThat(in.readAllBytes()).isEqualTo(both);
         }
     }
 
@@ -187,12 +233,18 @@ class LocalContentStoreTest {
         return listTree(root.resolve("objects"));
     }
 
-    private static List<Path> listTree(Path dir) throws IOException {
+    private List<Path> packFiles() throws IOException {
+        return listTree(root.resolve(ChunkingWriter.PACKS));
+    }
+
+    private static List<Path> listTree(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

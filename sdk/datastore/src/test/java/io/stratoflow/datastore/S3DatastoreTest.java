@@ -184,7 +184,13 @@ class S3DatastoreTest {
                 out.write(bytes);
             }));
             assertThat(hash).isEqualTo(HexFormat.of().formatHex(expected.digest()));
-            assertThat(keysUnder(prefix + "-parts/objects/")).hasSize(14); // 13 chunks of 5 MiB and a manifest
+            assertThat(keysUnder(prefix + "-parts/objects/")).as("the pack's index").hasSize(1);
+            List<String> packs = keysUnder(prefix + "-parts/packs/");
+            assertThat(packs).hasSize(1);
+            try (S3Client client = server.client()) {
+                String etag = client.headObject(b -> b.bucket(server.bucket()).key(packs.get(0))).eTag();
+                assertThat(etag).as("13 chunks of 5 MiB, stored raw, sent as one multipart upload of 13 parts").endsWith("-13\"");
+            }
             MessageDigest read = MessageDigest.getInstance("SHA-256");
             long total = 0;
             try (InputStream in = small.content().open(hash)) {

@@ -1,7 +1,6 @@
 package io.stratoflow.datastore.bench;
 
 import io.stratoflow.datastore.Datastore;
-import io.stratoflow.datastore.StorageContentStore;
 import io.stratoflow.datastore.s3.S3TestServer;
 import io.stratoflow.datastore.storage.S3Settings;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -54,8 +53,9 @@ import java.util.concurrent.Semaphore;
  * The content is produced by a generator a megabyte at a time, never held whole in memory or in
  * a file. The datastore path is {@code Datastore.open(s3 location).content().put(…)} and
  * {@code open(hash)} (artifacts of that size are not JSON values: the content store is what
- * carries them): hashing, chunking, compression where it pays, one PUT per 8 MiB chunk, 4
- * chunks in flight, and reads that fetch 4 chunks ahead. The raw path is what a careful user of
+ * carries them): hashing, chunking, compression where it pays (16 MiB chunks, 4 in flight), the
+ * encoded chunks sent as one multipart upload of 8 MiB parts, 4 in flight, and read back with
+ * one GET, decoded as they stream. The raw path is what a careful user of
  * the SDK writes: a multipart upload of 8 MiB parts, 4 in flight, buffers recycled, then one
  * GET read to the end. Both use the same client settings and the same versitygw (POSIX backend,
  * a temporary directory under {@code java.io.tmpdir}); each object is deleted after it is read
@@ -102,7 +102,7 @@ public final class S3DatastoreBenchmark {
                 double storeRead;
                 try (Datastore datastore = Datastore.open(server.location("bench-" + content), settings)) {
                     storeWrite = timed(size, () -> hash[0] = datastore.content().put(out -> generator.writeTo(out, size)));
-                    stored = storedBytes(raw, server.bucket(), "bench-" + content + "/" + StorageContentStore.OBJECTS + "/");
+                    stored = storedBytes(raw, server.bucket(), "bench-" + content + "/");
                     storeRead = 0;
                     for (int i = 0; i < READS; i++) {
                         storeRead = Math.max(storeRead, timed(size, () -> {
