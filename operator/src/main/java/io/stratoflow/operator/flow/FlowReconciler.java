@@ -3,13 +3,16 @@ package io.stratoflow.operator.flow;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.stratoflow.graph.GraphProblem;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.FlowResourceStatus;
 import io.stratoflow.model.StepSpec;
 import io.stratoflow.operator.status.Conditions;
+import io.stratoflow.operator.status.ReconcileFailures;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,13 +26,17 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "flow")
 public class FlowReconciler implements Reconciler<Flow> {
 
+    private final ReconcileFailures failures = new ReconcileFailures();
+
     @Override
     public UpdateControl<Flow> reconcile(Flow flow, Context<Flow> context) {
         FlowResourceStatus status = flow.getStatus() == null ? new FlowResourceStatus() : flow.getStatus();
         long generation = flow.getMetadata().getGeneration() == null ? 0 : flow.getMetadata().getGeneration();
-        if (status.observedGeneration != null && status.observedGeneration == generation) {
+        boolean recovering = ReconcileFailures.failedLast(status.conditions);
+        if (status.observedGeneration != null && status.observedGeneration == generation && !recovering) {
             return UpdateControl.noUpdate();
         }
+        ReconcileFailures.markReconciled(status.conditions, generation, Instant.now());
         List<String> problems = problems(flow);
         status.observedGeneration = generation;
         status.steps = flow.getSpec() == null ? 0 : flow.getSpec().steps.size();
@@ -40,6 +47,17 @@ public class FlowReconciler implements Reconciler<Flow> {
         }
         flow.setStatus(status);
         return UpdateControl.patchStatus(flow);
+    }
+
+    /** A failure to write the status (the API server down, the operator's RBAC) ends as condition Reconciled False. */
+    @Override
+    public ErrorStatusUpdateControl<Flow> updateErrorStatus(Flow flow, Context<Flow> context, Exception e) {
+        FlowResourceStatus status = flow.getStatus() == null ? new FlowResourceStatus() : flow.getStatus();
+        long generation = flow.getMetadata().getGeneration() == null ? 0 : flow.getMetadata().getGeneration();
+        ReconcileFailures.Failure failure = failures.failed(ResourceID.fromResource(flow), "Flow", e);
+        Conditions.set(status.conditions, ReconcileFailures.CONDITION, false, failure.reason(), failure.message(), generation, Instant.now());
+        flow.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(flow);
     }
 
     /** What is wrong with a Flow, graph and quantities alike; empty when it can run. A Run refuses a Flow for the same reasons. */

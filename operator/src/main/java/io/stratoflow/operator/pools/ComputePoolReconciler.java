@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stratoflow.model.ComputePool;
@@ -18,6 +20,7 @@ import io.stratoflow.operator.pods.TaskPodCache;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.operator.pods.TaskResources;
 import io.stratoflow.operator.status.Conditions;
+import io.stratoflow.operator.status.ReconcileFailures;
 import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
@@ -32,6 +35,8 @@ import java.util.Set;
 /** Keeps a ComputePool's status current: its nodes and their capacity, and what its tasks request. */
 @ControllerConfiguration(name = "computepool")
 public class ComputePoolReconciler implements Reconciler<ComputePool> {
+
+    private final ReconcileFailures failures = new ReconcileFailures();
 
     /**
      * How often a pool's status is recounted from the caches of nodes and task Pods. Neither
@@ -82,12 +87,24 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
         status.queuedTasks = waiting.size() + poolQueue.waitingIn(name);
         status.cpu = cores(runningUsage.cpu()) + "/" + cores(cpu);
         status.memory = gibibytes(runningUsage.memory()) + "/" + gibibytes(memory);
+        ReconcileFailures.markReconciled(status.conditions, generation, now);
         Conditions.set(status.conditions, "Ready", !nodes.isEmpty() || pool.getSpec().scalable, nodes.isEmpty() ? "NoNodes" : "NodesReady",
                 nodes.isEmpty() ? "no Ready node matches the pool's nodeSelector " + pool.getSpec().nodeSelector : nodes.size() + " node(s) ready",
                 generation, now);
         pool.setStatus(status);
         UpdateControl<ComputePool> control = same(before, status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(pool);
         return control.rescheduleAfter(REFRESH);
+    }
+
+    /** A failure (the API server down, the operator's RBAC) ends as condition Reconciled False. */
+    @Override
+    public ErrorStatusUpdateControl<ComputePool> updateErrorStatus(ComputePool pool, Context<ComputePool> context, Exception e) {
+        ComputePoolStatus status = pool.getStatus() == null ? new ComputePoolStatus() : pool.getStatus();
+        long generation = pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
+        ReconcileFailures.Failure failure = failures.failed(ResourceID.fromResource(pool), "ComputePool", e);
+        Conditions.set(status.conditions, ReconcileFailures.CONDITION, false, failure.reason(), failure.message(), generation, Instant.now());
+        pool.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(pool);
     }
 
     static boolean matches(Node node, Map<String, String> selector) {

@@ -1,8 +1,11 @@
 package io.stratoflow.operator.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -30,6 +33,8 @@ import io.stratoflow.operator.pods.TaskPodCache;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.operator.pools.PoolQueue;
 import io.stratoflow.operator.status.Conditions;
+import io.stratoflow.operator.status.ReconcileFailures;
+import org.jboss.logging.Logger;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -48,6 +53,8 @@ import java.util.Set;
  */
 @ControllerConfiguration(name = "run")
 public class RunReconciler implements Reconciler<Run> {
+
+    private static final Logger LOG = Logger.getLogger(RunReconciler.class);
 
     /** How often a Run whose tasks wait for pool quota looks again. */
     static final Duration QUOTA_RECHECK = Duration.ofSeconds(2);
@@ -77,6 +84,7 @@ public class RunReconciler implements Reconciler<Run> {
     ExternalTasks externalTasks;
 
     private final ReconcilePacer pacer = new ReconcilePacer();
+    private final ReconcileFailures failures = new ReconcileFailures();
 
     @Override
     public List<EventSource<?, Run>> prepareEventSources(EventSourceContext<Run> context) {
@@ -92,6 +100,50 @@ public class RunReconciler implements Reconciler<Run> {
 
     @Override
     public UpdateControl<Run> reconcile(Run run, Context<Run> context) {
+        ResourceID id = ResourceID.fromResource(run);
+        RunStatus original = run.getStatus() == null ? new RunStatus() : Json.METADATA.convertValue(run.getStatus(), RunStatus.class);
+        try {
+            UpdateControl<Run> control = reconcileRun(run, context);
+            failures.succeeded(id);
+            return control;
+        } catch (RuntimeException e) {
+            return failed(run, original, context, e);
+        }
+    }
+
+    /**
+     * A reconciliation that threw: condition {@code Reconciled} False says why, an Event too, and
+     * the Run is looked at again after a growing pause. Only the conditions are written (a merge
+     * patch): what the failed pass did to the rest of the status in memory is not the Run's state,
+     * and a fix someone makes to the status meanwhile must not be overwritten. Losing nothing does
+     * not depend on this write: the next pass decides everything again from the Pods and the status.
+     */
+    private UpdateControl<Run> failed(Run run, RunStatus original, Context<Run> context, RuntimeException e) {
+        ResourceID id = ResourceID.fromResource(run);
+        ReconcileFailures.Failure failure = failures.failed(id, "Run", e);
+        LOG.warnf(e, "Run %s/%s: %s", id.getNamespace().orElse(""), id.getName(), failure.message());
+        if (!failure.reason().equals("Conflict")) {
+            try {
+                long generation = run.getMetadata().getGeneration() == null ? 0 : run.getMetadata().getGeneration();
+                String before = Json.METADATA.valueToTree(original.conditions).toString();
+                Conditions.set(original.conditions, ReconcileFailures.CONDITION, false, failure.reason(), failure.message(), generation,
+                        Instant.now());
+                if (!Json.METADATA.valueToTree(original.conditions).toString().equals(before)) {
+                    ObjectNode patch = Json.METADATA.createObjectNode();
+                    patch.putObject("status").set("conditions", Json.METADATA.valueToTree(original.conditions));
+                    context.getClient().resources(Run.class).inNamespace(run.getMetadata().getNamespace()).withName(run.getMetadata().getName())
+                            .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+                }
+                RunEvents.warning(context.getClient(), run, failure.reason(), failure.message());
+            } catch (RuntimeException alsoFailed) {
+                LOG.warnf("Run %s/%s: could not record the failure on the Run either: %s", id.getNamespace().orElse(""), id.getName(),
+                        alsoFailed);
+            }
+        }
+        return UpdateControl.<Run>noUpdate().rescheduleAfter(failure.retryAfter());
+    }
+
+    private UpdateControl<Run> reconcileRun(Run run, Context<Run> context) {
         Instant now = Instant.now();
         KubernetesClient client = context.getClient();
         RunStatus status = run.getStatus() == null ? new RunStatus() : run.getStatus();
@@ -99,9 +151,11 @@ public class RunReconciler implements Reconciler<Run> {
         String before = Json.METADATA.valueToTree(status).toString();
         long generation = run.getMetadata().getGeneration() == null ? 0 : run.getMetadata().getGeneration();
         ResourceID id = ResourceID.fromResource(run);
+        ReconcileFailures.markReconciled(status.conditions, generation, now);
         if (isFinished(status)) {
             poolQueue.forget(TaskPods.runKey(run));
             pacer.forget(id);
+            failures.forget(id);
             Duration retry = runRecorder.recordEnded(client, run, context, generation, now);
             writeStatus(run, before, context);
             return retry == null ? UpdateControl.noUpdate() : UpdateControl.<Run>noUpdate().rescheduleAfter(retry);

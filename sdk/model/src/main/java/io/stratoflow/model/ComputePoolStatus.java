@@ -35,5 +35,6 @@ public class ComputePoolStatus {
     @JsonPropertyDescription("Memory requested / allocatable, e.g. 24Gi/128Gi.")
     public String memory;
 
+    @JsonPropertyDescription("Conditions: Ready (a Ready node matches the nodeSelector, or the pool is scalable), Reconciled (False with the reason while the operator fails to reconcile the pool).")
     public List<Condition> conditions = new ArrayList<>();
 }

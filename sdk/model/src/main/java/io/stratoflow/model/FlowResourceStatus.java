@@ -16,6 +16,6 @@ public class FlowResourceStatus {
     @JsonPropertyDescription("Number of steps.")
     public Integer steps;
 
-    @JsonPropertyDescription("Condition Valid: whether the graph is valid, and if not, which step is wrong and why.")
+    @JsonPropertyDescription("Condition Valid: whether the graph is valid, and if not, which step is wrong and why. Reconciled: False with the reason while the operator fails to reconcile the Flow.")
     public List<Condition> conditions = new ArrayList<>();
 }
