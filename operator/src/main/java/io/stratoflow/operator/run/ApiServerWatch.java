@@ -1,6 +1,8 @@
 package io.stratoflow.operator.run;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.runtime.StartupEvent;
 import io.stratoflow.model.Run;
@@ -31,14 +33,21 @@ public class ApiServerWatch {
     static final String REASON = "APIServerUnreachable";
     private static final Logger LOG = Logger.getLogger(ApiServerWatch.class);
     private static final long PERIOD_MILLIS = 2000;
+    private static final int PROBE_TIMEOUT_MILLIS = 2000;
 
     @Inject
     KubernetesClient client;
 
     private ScheduledExecutorService timer;
+    private KubernetesClient probe;
     private Instant lostSince;
 
     void start(@Observes StartupEvent event) {
+        // The operator's client retries a failed request with growing pauses (tens of seconds in all), which would hide
+        // an outage for that long and misstate its length: the probe asks once, with short timeouts.
+        probe = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(0).withConnectionTimeout(PROBE_TIMEOUT_MILLIS).withRequestTimeout(PROBE_TIMEOUT_MILLIS)
+                .build()).build();
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "stratoflow-apiserver-watch");
             thread.setDaemon(true);
@@ -51,6 +60,9 @@ public class ApiServerWatch {
     void stop() {
         if (timer != null) {
             timer.shutdownNow();
+        }
+        if (probe != null) {
+            probe.close();
         }
     }
 
@@ -77,7 +89,7 @@ public class ApiServerWatch {
 
     private boolean answers() {
         try {
-            client.getKubernetesVersion();
+            probe.getKubernetesVersion();
             return true;
         } catch (KubernetesClientException e) {
             return e.getCode() > 0; // an HTTP status is an answer; only no connection (or no response) is an outage

@@ -76,6 +76,11 @@ public final class Fixtures {
         metadata(step).labels.put("stratoflow.io/kwok-fail", "true");
     }
 
+    /** Makes KWOK fail the first attempt of each of the step's Pods and succeed every retry. */
+    public static void failsFirstAttempt(StepSpec step) {
+        metadata(step).labels.put("stratoflow.io/kwok-fail-first", "true");
+    }
+
     public static StepSpec step(Flow flow, String name) {
         return flow.getSpec().steps.stream().filter(s -> s.name.equals(name)).findFirst().orElseThrow();
     }

@@ -79,15 +79,26 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
      * an identity of its own, as each Pod of the chart's Deployment does with its name. Not started.
      */
     public static OperatorProcess replica(String identity) {
+        return replica(identity, Map.of());
+    }
+
+    /** A replica with some settings of its own, e.g. STRATOFLOW_LEADER_ELECTION_ENABLED=false for a single replica. */
+    public static OperatorProcess replica(String identity, Map<String, String> settings) {
         StratoflowCluster cluster = running();
         Map<String, String> environment = new java.util.HashMap<>(cluster.operatorEnvironment);
         environment.put("HOSTNAME", identity);
+        environment.putAll(settings);
         return new OperatorProcess(cluster.project, cluster.operatorKubeconfig, environment,
                 cluster.project.resolve("src/test/target/e2e-logs").resolve(identity));
     }
 
     public static Path project() {
         return running().project;
+    }
+
+    /** The suite's control plane, for tests that stop and start its parts. */
+    public static ControlPlane controlPlane() {
+        return running().controlPlane;
     }
 
     public static Path adminKubeconfig() {
