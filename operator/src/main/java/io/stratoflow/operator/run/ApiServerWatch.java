@@ -41,6 +41,8 @@ public class ApiServerWatch {
     private ScheduledExecutorService timer;
     private KubernetesClient probe;
     private Instant lostSince;
+    /** The last look at which the API server answered: an outage began after it. */
+    private Instant lastAnswer;
 
     void start(@Observes StartupEvent event) {
         // The operator's client retries a failed request with growing pauses (tens of seconds in all), which would hide
@@ -72,14 +74,17 @@ public class ApiServerWatch {
 
     /** One look: whether the API server answered at {@code now}. */
     void observe(boolean answers, Instant now) {
-        if (!answers && lostSince == null) {
-            lostSince = now;
+        if (answers && lostSince == null) {
+            lastAnswer = now;
+        } else if (!answers && lostSince == null) {
+            lostSince = lastAnswer == null ? now : lastAnswer;
             LOG.warnf("The API server at %s does not answer: nothing can be observed or changed until it does; waiting for it",
                     client.getMasterUrl());
         } else if (answers && lostSince != null) {
             Duration outage = Duration.between(lostSince, now);
             Instant from = lostSince;
             lostSince = null;
+            lastAnswer = now;
             LOG.infof("The API server answers again, after %d s without it", outage.toSeconds());
             if (LeaderElection.leading()) {
                 tellUnfinishedRuns(from, now, outage);
