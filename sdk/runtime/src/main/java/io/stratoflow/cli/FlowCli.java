@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A flow's command line: {@code run}, {@code resume}, {@code show}, {@code logs}, {@code list}.
+ * A flow's command line: {@code run}, {@code resume}, {@code show}, {@code logs}, {@code list}, {@code ui}.
  * Exit codes: 0 success, 1 the run failed or was stopped, 2 the command or the flow is wrong.
  */
 public final class FlowCli {
@@ -25,7 +25,7 @@ public final class FlowCli {
     @Command(mixinStandardHelpOptions = true, version = "Stratoflow 0.1.0",
             description = "Runs and inspects this flow. Start with 'run'; see each command's --help.",
             subcommands = {RunCommand.class, ResumeCommand.class, ShowCommand.class, LogsCommand.class, ListCommand.class,
-                    ExportCommand.class, KubernetesCommand.class})
+                    ExportCommand.class, KubernetesCommand.class, UiCommand.class})
     static final class Root implements Runnable {
 
         @CommandLine.Spec
@@ -45,7 +45,7 @@ public final class FlowCli {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, resume, show, logs, list, export or kubernetes");
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, resume, show, logs, list, export, kubernetes or ui");
         }
     }
 
