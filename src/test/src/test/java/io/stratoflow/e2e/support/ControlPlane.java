@@ -48,6 +48,7 @@ public final class ControlPlane {
         ControlPlane stack = new ControlPlane(project, name, portOffset);
         stack.environment.put("STRATOFLOW_S3_PORT", Integer.toString(17070 + portOffset));
         stack.environment.put("STRATOFLOW_OPERATOR_PORT", Integer.toString(18080 + portOffset));
+        stack.environment.put("STRATOFLOW_WEB_PORT", Integer.toString(18081 + portOffset));
         stack.environment.putAll(extra);
         return stack;
     }

@@ -47,6 +47,8 @@ public final class OperatorProcess {
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         port = freePort();
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // several operators run side by side here: each web view on a free port unless told otherwise
+        builder.environment().putIfAbsent("STRATOFLOW_WEB_PORT", "0");
         try {
             Files.createDirectories(logDir);
             process = builder.start();

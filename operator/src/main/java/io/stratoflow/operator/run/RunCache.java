@@ -1,0 +1,43 @@
+package io.stratoflow.operator.run;
+
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.Run;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Run controller's informer caches of Runs and ComputePools, shared with the web view, which
+ * reads them instead of asking the API server on every look.
+ */
+@ApplicationScoped
+public class RunCache {
+
+    private volatile IndexerResourceCache<Run> runs;
+    private volatile InformerEventSource<ComputePool, Run> pools;
+
+    void use(IndexerResourceCache<Run> runs, InformerEventSource<ComputePool, Run> pools) {
+        this.runs = runs;
+        this.pools = pools;
+    }
+
+    /** Every cached Run; none until the Run controller has started. */
+    public List<Run> runs() {
+        IndexerResourceCache<Run> current = runs;
+        return current == null ? List.of() : current.list().toList();
+    }
+
+    public Optional<Run> run(String namespace, String name) {
+        IndexerResourceCache<Run> current = runs;
+        return current == null ? Optional.empty()
+                : current.get(new io.javaoperatorsdk.operator.processing.event.ResourceID(name, namespace));
+    }
+
+    public List<ComputePool> pools() {
+        InformerEventSource<ComputePool, Run> current = pools;
+        return current == null ? List.of() : current.list().toList();
+    }
+}

@@ -1,0 +1,199 @@
+package io.stratoflow.operator.web;
+
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.stratoflow.datastore.Datastore;
+import io.stratoflow.datastore.Json;
+import io.stratoflow.engine.RunState;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.FlowResourceSpec;
+import io.stratoflow.model.PoolResources;
+import io.stratoflow.model.Run;
+import io.stratoflow.model.RunStatus;
+import io.stratoflow.model.StepSpec;
+import io.stratoflow.model.TaskPodKeys;
+import io.stratoflow.operator.datastore.RunDatastores;
+import io.stratoflow.operator.flow.FlowGraphs;
+import io.stratoflow.operator.run.RunCache;
+import io.stratoflow.view.ArtifactPreviews;
+import io.stratoflow.view.ArtifactView;
+import io.stratoflow.view.EngineProgress;
+import io.stratoflow.view.PoolView;
+import io.stratoflow.view.RunDetail;
+import io.stratoflow.view.RunKey;
+import io.stratoflow.view.RunSource;
+import io.stratoflow.view.RunSummary;
+import io.stratoflow.view.StepShape;
+import io.stratoflow.view.StepShapes;
+import io.stratoflow.view.TaskPage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cluster's runs for the views: Runs and ComputePools from the operator's informer caches (no
+ * request to the API server per look), progress from each Run's engine state, logs and artifacts
+ * from the Run's datastore.
+ */
+@ApplicationScoped
+public class ClusterRunSource implements RunSource {
+
+    @Inject
+    RunCache cache;
+
+    @Inject
+    RunDatastores datastores;
+
+    @Inject
+    PoolHistory history;
+
+    @Override
+    public List<RunSummary> runs() {
+        return cache.runs().stream().map(ClusterRunSource::summary)
+                .sorted(Comparator.comparingLong((RunSummary run) -> run.startedAt() == null ? Long.MAX_VALUE : run.startedAt()).reversed())
+                .toList();
+    }
+
+    static RunSummary summary(Run run) {
+        RunStatus status = run.getStatus() == null ? new RunStatus() : run.getStatus();
+        int[] progress = progress(status.progress);
+        String user = run.getMetadata().getLabels() == null ? null : run.getMetadata().getLabels().get(TaskPodKeys.USER_LABEL);
+        String flow = run.getSpec() == null || run.getSpec().flowRef == null ? null : run.getSpec().flowRef.name;
+        return new RunSummary(new RunKey(run.getMetadata().getNamespace(), flow, run.getMetadata().getName()),
+                status.phase == null ? "Pending" : status.phase, progress[0], progress[1], user, millis(status.startedAt),
+                millis(status.finishedAt), status.message);
+    }
+
+    private static int[] progress(String text) {
+        try {
+            String[] parts = text.split("/");
+            return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+        } catch (RuntimeException e) { // no progress yet
+            return new int[] {0, 0};
+        }
+    }
+
+    private static Long millis(String instant) {
+        try {
+            return instant == null ? null : Instant.parse(instant).toEpochMilli();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Optional<Run> find(RunKey key) {
+        return cache.run(key.namespace(), key.run())
+                .filter(run -> run.getSpec() != null && run.getSpec().flowRef != null && key.flow().equals(run.getSpec().flowRef.name));
+    }
+
+    @Override
+    public Optional<RunDetail> run(RunKey key) {
+        return find(key).map(run -> new RunDetail(summary(run), EngineProgress.steps(shapes(run), state(run))));
+    }
+
+    @Override
+    public TaskPage tasks(RunKey key, String step, int offset, int limit) {
+        Optional<Run> run = find(key);
+        if (run.isEmpty()) {
+            return new TaskPage(step, 0, offset, List.of());
+        }
+        StepShape shape = shapes(run.get()).stream().filter(s -> s.name().equals(step)).findFirst().orElse(StepShape.named(step));
+        return EngineProgress.tasks(state(run.get()), shape, offset, limit);
+    }
+
+    @Override
+    public Optional<InputStream> log(RunKey key, String step, String taskId, String stream) {
+        return datastore(key).flatMap(store -> store.datastore().runs().openLatestLog(store.flowName(), key.run(), step, taskId, stream));
+    }
+
+    @Override
+    public List<ArtifactView> artifacts(RunKey key, String step, String taskId, int previewBytes) {
+        return datastore(key).map(store -> store.datastore().runs().readTask(store.flowName(), key.run(), step, taskId)
+                        .filter(record -> record.artifacts() != null)
+                        .map(record -> ArtifactPreviews.of(store.datastore(), record.artifacts(), previewBytes))
+                        .orElse(List.of()))
+                .orElse(List.of());
+    }
+
+    private record RunDatastore(Datastore datastore, String flowName) {
+    }
+
+    private Optional<RunDatastore> datastore(RunKey key) {
+        return find(key).map(run -> run.getStatus() == null ? null : run.getStatus().pinnedFlow)
+                .flatMap(flow -> datastores.locationOf(flow).map(location -> new RunDatastore(datastores.open(location),
+                        FlowGraphs.datastoreFlowName(flow))));
+    }
+
+    private static RunState state(Run run) {
+        if (run.getStatus() == null || run.getStatus().engine == null || run.getStatus().engine.isNull()) {
+            return null;
+        }
+        try {
+            return Json.METADATA.treeToValue(run.getStatus().engine, RunState.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static List<StepShape> shapes(Run run) {
+        FlowResourceSpec flow = run.getStatus() == null ? null : run.getStatus().pinnedFlow;
+        if (flow == null) {
+            return List.of();
+        }
+        try {
+            return StepShapes.of(FlowGraphs.graph(run.getSpec().flowRef.name, flow), step -> flow.steps.stream()
+                    .filter(s -> s.name.equals(step) && s.resources != null).findFirst().map(ClusterRunSource::requests).orElse(null));
+        } catch (RuntimeException invalid) { // a graph the operator refused: its steps by name
+            return flow.steps.stream().map(step -> StepShape.named(step.name)).toList();
+        }
+    }
+
+    private static String[] requests(StepSpec step) {
+        return new String[] {step.resources.cpu, step.resources.memory, step.resources.gpu == null ? null : step.resources.gpu.toString()};
+    }
+
+    @Override
+    public List<PoolView> pools() {
+        return cache.pools().stream().sorted(Comparator.comparing(pool -> pool.getMetadata().getName()))
+                .map(this::view).toList();
+    }
+
+    private PoolView view(ComputePool pool) {
+        var spec = pool.getSpec();
+        var status = pool.getStatus();
+        String name = pool.getMetadata().getName();
+        return new PoolView(name, spec.nodeSelector, spec.tolerations.stream().map(ClusterRunSource::toleration).toList(),
+                describe(spec.maxTaskResources), describe(spec.quota), status == null || status.nodes == null ? 0 : status.nodes,
+                PoolDemand.resources(status == null ? null : status.allocatable),
+                PoolDemand.resources(status == null ? null : status.requestedRunning),
+                PoolDemand.resources(status == null ? null : status.requestedWaiting),
+                status == null || status.queuedTasks == null ? 0 : status.queuedTasks, history.of(name));
+    }
+
+    private static String toleration(Toleration toleration) {
+        return (toleration.getKey() == null ? "*" : toleration.getKey())
+                + (toleration.getValue() == null ? "" : "=" + toleration.getValue())
+                + (toleration.getEffect() == null ? "" : ":" + toleration.getEffect());
+    }
+
+    private static String describe(PoolResources resources) {
+        if (resources == null) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        if (resources.cpu != null) {
+            text.append(resources.cpu).append(" CPU");
+        }
+        if (resources.memory != null) {
+            text.append(text.isEmpty() ? "" : ", ").append(resources.memory);
+        }
+        if (resources.gpu != null && resources.gpu > 0) {
+            text.append(text.isEmpty() ? "" : ", ").append(resources.gpu).append(" GPU");
+        }
+        return text.toString();
+    }
+}

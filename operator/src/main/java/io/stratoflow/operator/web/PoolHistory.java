@@ -1,0 +1,81 @@
+package io.stratoflow.operator.web;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.operator.run.RunCache;
+import io.stratoflow.view.PoolSample;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the Status view charts without Prometheus: every {@value #PERIOD_SECONDS} s, each pool's
+ * demand as a percentage of its capacity and its nodes online, the last {@value #SAMPLES} samples
+ * per pool (one hour), about 50 bytes each. A pool that is deleted is forgotten.
+ */
+@ApplicationScoped
+public class PoolHistory {
+
+    static final int PERIOD_SECONDS = 15;
+    static final int SAMPLES = 240;
+
+    @Inject
+    RunCache cache;
+
+    private final Map<String, Deque<PoolSample>> samples = new ConcurrentHashMap<>();
+    private ScheduledExecutorService timer;
+
+    void start(@Observes StartupEvent event) {
+        timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "stratoflow-pool-history");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleAtFixedRate(this::sampleNow, 1, PERIOD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    void sampleNow() {
+        record(cache.pools(), System.currentTimeMillis());
+    }
+
+    void record(List<ComputePool> pools, long at) {
+        samples.keySet().retainAll(pools.stream().map(pool -> pool.getMetadata().getName()).toList());
+        for (ComputePool pool : pools) {
+            Deque<PoolSample> history = samples.computeIfAbsent(pool.getMetadata().getName(), name -> new ArrayDeque<>());
+            synchronized (history) {
+                history.addLast(PoolDemand.sample(pool, at));
+                while (history.size() > SAMPLES) {
+                    history.removeFirst();
+                }
+            }
+        }
+    }
+
+    /** A pool's samples, oldest first. */
+    public List<PoolSample> of(String pool) {
+        Deque<PoolSample> history = samples.get(pool);
+        if (history == null) {
+            return List.of();
+        }
+        synchronized (history) {
+            return new ArrayList<>(history);
+        }
+    }
+}
