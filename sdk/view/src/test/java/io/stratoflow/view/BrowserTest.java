@@ -159,6 +159,63 @@ class BrowserTest {
     }
 
     @Test
+    void theStatusViewChartsEachPoolsDemandAndNodesAndThePoolsTabListsThem() throws Exception {
+        long now = System.currentTimeMillis();
+        List<PoolSample> history = java.util.stream.IntStream.range(0, 240)
+                .mapToObj(i -> new PoolSample(now - (240 - i) * 15_000L, 40.0 + i, 20.0, null, 2 + i / 60)).toList();
+        PoolView azure = new PoolView("azure", Map.of("outerbounds.co/provider", "azure"), List.of("nvidia.com/gpu:NoSchedule"),
+                "8 CPU, 64Gi", "32 CPU", 4, new PoolView.Resources(32, 128, 0), new PoolView.Resources(24, 96, 0),
+                new PoolView.Resources(40, 160, 0), 17, history);
+        RunSource withPools = new RunSource() {
+            private final RunSource runs = source();
+
+            @Override
+            public List<RunSummary> runs() {
+                return runs.runs();
+            }
+
+            @Override
+            public Optional<RunDetail> run(RunKey key) {
+                return runs.run(key);
+            }
+
+            @Override
+            public TaskPage tasks(RunKey key, String step, int offset, int limit) {
+                return runs.tasks(key, step, offset, limit);
+            }
+
+            @Override
+            public Optional<java.io.InputStream> log(RunKey key, String step, String taskId, String stream) throws java.io.IOException {
+                return runs.log(key, step, taskId, stream);
+            }
+
+            @Override
+            public List<ArtifactView> artifacts(RunKey key, String step, String taskId, int previewBytes) {
+                return runs.artifacts(key, step, taskId, previewBytes);
+            }
+
+            @Override
+            public List<PoolView> pools() {
+                return List.of(azure);
+            }
+        };
+        try (ViewServer cluster = ViewServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), withPools, Access.anyone("ada"))) {
+            browser.get(cluster.uri() + "#/status");
+            waiting().until(b -> b.findElements(By.cssSelector("#pools canvas")).size() >= 2);
+            assertThat(text("#pools h2")).isEqualTo("azure");
+            Object demandSeries = ((JavascriptExecutor) browser).executeScript(
+                    "const chart = echarts.getInstanceByDom(document.querySelector('[data-demand=azure]'));"
+                            + "return chart.getOption().series.map(s => s.name + ':' + s.data.length + ':' + (s.markLine ? s.markLine.data[0].yAxis : ''))");
+            assertThat(demandSeries.toString()).contains("CPU:240:").contains("memory:240:").contains(":0:100");
+
+            browser.get(cluster.uri() + "#/pools");
+            waiting().until(b -> rows("#pool-table").size() == 1);
+            assertThat(text("#pool-table tbody tr")).contains("azure").contains("outerbounds.co/provider=azure")
+                    .contains("nvidia.com/gpu:NoSchedule").contains("8 CPU, 64Gi").contains("32 CPU").contains("17");
+        }
+    }
+
+    @Test
     void withoutATokenThePageSaysHowToGetOneAndAcceptsIt() throws Exception {
         Access tokenOnly = authorization -> "Bearer let-me-in".equals(authorization) ? Access.anyone("ada").viewer(null) : Optional.empty();
         try (ViewServer guarded = ViewServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), source(), tokenOnly)) {
