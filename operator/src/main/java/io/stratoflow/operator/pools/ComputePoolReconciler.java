@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.ComputePoolStatus;
 import io.stratoflow.model.PoolResources;
+import io.stratoflow.operator.metrics.PoolGauges;
 import io.stratoflow.operator.pods.TaskPodCache;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.operator.pods.TaskResources;
@@ -51,11 +52,15 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
     @Inject
     TaskPodCache taskPods;
 
+    @Inject
+    PoolGauges poolGauges;
+
     @Override
     public List<EventSource<?, ComputePool>> prepareEventSources(EventSourceContext<ComputePool> context) {
         InformerEventSource<Node, ComputePool> nodes = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Node.class, ComputePool.class)
                         .withSecondaryToPrimaryMapper(node -> Set.of()).build(), context);
+        poolGauges.readFrom(context.getPrimaryCache());
         return List.of(nodes);
     }
 

@@ -28,6 +28,8 @@ import io.stratoflow.model.Run;
 import io.stratoflow.model.RunStatus;
 import io.stratoflow.operator.datastore.RunDatastores;
 import io.stratoflow.operator.flow.FlowGraphs;
+import io.stratoflow.operator.metrics.RunGauges;
+import io.stratoflow.operator.metrics.TaskMetrics;
 import io.stratoflow.operator.pods.PrunedPodStore;
 import io.stratoflow.operator.pods.TaskPodCache;
 import io.stratoflow.operator.pods.TaskPodNames;
@@ -83,6 +85,12 @@ public class RunReconciler implements Reconciler<Run> {
     @Inject
     ExternalTasks externalTasks;
 
+    @Inject
+    TaskMetrics taskMetrics;
+
+    @Inject
+    RunGauges runGauges;
+
     private final ReconcilePacer pacer = new ReconcilePacer();
     private final ReconcileFailures failures = new ReconcileFailures();
 
@@ -92,6 +100,7 @@ public class RunReconciler implements Reconciler<Run> {
                 InformerEventSourceConfiguration.from(Pod.class, Run.class).withLabelSelector(TaskPodNames.RUN_LABEL)
                         .withItemStore(new PrunedPodStore()).build(), context);
         taskPodCache.use(pods);
+        runGauges.countFrom(context.getPrimaryCache());
         InformerEventSource<ComputePool, Run> pools = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ComputePool.class, Run.class)
                         .withSecondaryToPrimaryMapper(pool -> Set.of()).build(), context);
@@ -216,6 +225,7 @@ public class RunReconciler implements Reconciler<Run> {
         describeWaiting(status, observed.unschedulable(), created, generation, now, client, run);
 
         writeStatus(run, before, context);
+        taskMetrics.counted(run, observations, decision.actions());
         pacer.looked(id, now, pods.size(), created.moreToCreate());
         Duration next = nextLook(decision, created, taskPods.untilGiveUp(observed.unschedulable()), now);
         if (recordRetry != null) {

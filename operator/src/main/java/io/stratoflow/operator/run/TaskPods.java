@@ -19,6 +19,7 @@ import io.stratoflow.model.StepSpec;
 import io.stratoflow.operator.config.OperatorSettings;
 import io.stratoflow.operator.datastore.RunDatastores;
 import io.stratoflow.operator.flow.FlowGraphs;
+import io.stratoflow.operator.metrics.PodCreationMetrics;
 import io.stratoflow.operator.pods.PodCreationLimiter;
 import io.stratoflow.operator.pods.TaskPodBuilder;
 import io.stratoflow.operator.pods.TaskPodDefaults;
@@ -80,6 +81,9 @@ public class TaskPods {
 
     @Inject
     RunDatastores datastores;
+
+    @Inject
+    PodCreationMetrics podCreations;
 
     private PodCreationLimiter limiter;
     private TaskPodBuilder builder;
@@ -225,7 +229,8 @@ public class TaskPods {
     private boolean create(KubernetesClient client, Pod pod) throws InterruptedException {
         limiter.acquire();
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+            String namespace = pod.getMetadata().getNamespace();
+            podCreations.timed(namespace, () -> client.pods().inNamespace(namespace).resource(pod).create());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {

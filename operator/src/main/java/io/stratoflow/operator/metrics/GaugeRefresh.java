@@ -1,0 +1,45 @@
+package io.stratoflow.operator.metrics;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Recomputes the gauges read from the operator's caches every few seconds, on one thread of its own. Not at scrape time:
+ * a gauge reads one value, and the Runs and ComputePools whose series must appear and go are only known by listing them.
+ */
+@ApplicationScoped
+class GaugeRefresh {
+
+    private static final Logger LOG = Logger.getLogger(GaugeRefresh.class);
+
+    /** As often as a ComputePool recounts its status. */
+    static final Duration EVERY = Duration.ofSeconds(5);
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "stratoflow-metrics");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    void every(String what, Runnable refresh) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                refresh.run();
+            } catch (RuntimeException e) {
+                // one failed refresh must not stop the next ones
+                LOG.warnf(e, "Could not refresh the metrics of %s", what);
+            }
+        }, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+    }
+}
