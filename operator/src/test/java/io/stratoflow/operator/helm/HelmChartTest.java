@@ -6,10 +6,12 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -623,6 +625,70 @@ class HelmChartTest {
     void chartRefusesClustersOlderThanItsKubeVersion() {
         assertThatThrownBy(() -> new com.marcnuri.helm.Helm(chart.chart).template().withName("x").withKubeVersion("1.28.0").call())
                 .hasMessageContaining("kubeVersion");
+    }
+
+    // --- metrics ----------------------------------------------------------------------------
+
+    @Test
+    void noServiceMonitorUnlessAskedFor() {
+        assertThat(serviceMonitors(defaults)).isEmpty();
+    }
+
+    @Test
+    void theServiceMonitorScrapesTheOperatorsServiceAtQMetrics() {
+        List<HasMetadata> objects = chart.render(work, """
+                metrics:
+                  serviceMonitor:
+                    enabled: true
+                    interval: 15s
+                    labels: {release: kube-prometheus-stack}
+                """);
+        assertThat(serviceMonitors(objects)).hasSize(1);
+        GenericKubernetesResource monitor = serviceMonitors(objects).get(0);
+        assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.getMetadata().getName()).isEqualTo(OPERATOR);
+        assertThat(monitor.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
+        assertThat(monitor.getMetadata().getLabels())
+                .containsEntry("release", "kube-prometheus-stack")
+                .containsEntry("app.kubernetes.io/name", "stratoflow")
+                .containsEntry("app.kubernetes.io/component", "operator");
+
+        Service service = HelmChart.one(objects, Service.class);
+        assertThat(service.getSpec().getPorts()).anyMatch(port -> port.getName().equals("http") && port.getPort() == 8080);
+        Map<String, String> selector = monitor.get("spec", "selector", "matchLabels");
+        assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(selector);
+        assertThat(selector).containsKeys("app.kubernetes.io/instance", "app.kubernetes.io/component");
+        List<String> namespaces = monitor.get("spec", "namespaceSelector", "matchNames");
+        assertThat(namespaces).containsExactly(HelmChart.NAMESPACE);
+        List<Map<String, Object>> endpoints = monitor.get("spec", "endpoints");
+        assertThat(endpoints).singleElement().satisfies(endpoint -> assertThat(endpoint).containsOnly(
+                entry("port", "http"), entry("path", "/q/metrics"), entry("interval", "15s"),
+                entry("honorLabels", true)));
+    }
+
+    @Test
+    void anEmptyIntervalLeavesItToPrometheus() {
+        List<HasMetadata> objects = chart.render(work, "metrics:\n  serviceMonitor:\n    enabled: true\n    interval: \"\"\n");
+        List<Map<String, Object>> endpoints = serviceMonitors(objects).get(0).get("spec", "endpoints");
+        assertThat(endpoints).singleElement().satisfies(endpoint -> assertThat(endpoint).doesNotContainKey("interval"));
+    }
+
+    @Test
+    void theServiceMonitorNeedsTheService() {
+        assertThatThrownBy(() -> chart.template(work, "service:\n  enabled: false\nmetrics:\n  serviceMonitor:\n    enabled: true\n"))
+                .hasMessageContaining("metrics.serviceMonitor.enabled needs service.enabled");
+    }
+
+    @Test
+    void schemaRejectsABadScrapeIntervalAndUnknownMetricsKeys() {
+        assertThatThrownBy(() -> chart.template(work, "metrics:\n  serviceMonitor:\n    enabled: true\n    interval: often\n"))
+                .hasMessageContaining("at '/metrics/serviceMonitor/interval'");
+        assertThatThrownBy(() -> chart.template(work, "metrics:\n  serviceMonitor:\n    enable: true\n"))
+                .hasMessageContaining("additional properties 'enable' not allowed");
+    }
+
+    private static List<GenericKubernetesResource> serviceMonitors(List<HasMetadata> objects) {
+        return HelmChart.all(objects, GenericKubernetesResource.class).stream().filter(o -> "ServiceMonitor".equals(o.getKind())).toList();
     }
 
     // --- the default ComputePool ------------------------------------------------------------
