@@ -23,6 +23,7 @@ public final class OperatorProcess {
     private Process process;
     private int starts;
     private int port;
+    private int webPort;
 
     public OperatorProcess(Path project, Path kubeconfig, Map<String, String> environment, Path logDir) {
         this.project = project;
@@ -47,8 +48,9 @@ public final class OperatorProcess {
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         port = freePort();
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        // several operators run side by side here: each web view on a free port unless told otherwise
-        builder.environment().putIfAbsent("STRATOFLOW_WEB_PORT", "0");
+        // several operators run side by side here: each web view on a free port of its own
+        webPort = freePort();
+        builder.environment().put("STRATOFLOW_WEB_PORT", Integer.toString(webPort));
         try {
             Files.createDirectories(logDir);
             process = builder.start();
@@ -77,6 +79,11 @@ public final class OperatorProcess {
     /** The operator's HTTP port (health, metrics). */
     public int port() {
         return port;
+    }
+
+    /** The port of the operator's web view. */
+    public int webPort() {
+        return webPort;
     }
 
     public long pid() {
