@@ -86,6 +86,9 @@ public class RunReconciler implements Reconciler<Run> {
     ExternalTasks externalTasks;
 
     @Inject
+    RunCache runCache;
+
+    @Inject
     TaskMetrics taskMetrics;
 
     @Inject
@@ -104,6 +107,7 @@ public class RunReconciler implements Reconciler<Run> {
         InformerEventSource<ComputePool, Run> pools = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ComputePool.class, Run.class)
                         .withSecondaryToPrimaryMapper(pool -> Set.of()).build(), context);
+        runCache.use(context.getPrimaryCache(), pools);
         return List.of(pods, pools);
     }
 

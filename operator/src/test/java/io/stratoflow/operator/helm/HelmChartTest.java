@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -101,10 +102,8 @@ class HelmChartTest {
         // The image's entrypoint (java -jar /deployments/quarkus-run.jar) runs as is.
         assertThat(operator.getCommand()).isEmpty();
         assertThat(operator.getArgs()).isEmpty();
-        assertThat(operator.getPorts()).singleElement().satisfies(port -> {
-            assertThat(port.getName()).isEqualTo("http");
-            assertThat(port.getContainerPort()).isEqualTo(8080);
-        });
+        assertThat(operator.getPorts()).extracting(port -> port.getName() + ":" + port.getContainerPort())
+                .containsExactly("http:8080", "web:8081");
 
         assertHttpProbe(operator.getLivenessProbe(), "/q/health/live");
         assertHttpProbe(operator.getReadinessProbe(), "/q/health/ready");
@@ -324,12 +323,40 @@ class HelmChartTest {
             Map.entry("/pods", Set.of("get", "list", "watch", "create", "delete")),
             Map.entry("/events", Set.of("create", "get", "update")),
             Map.entry("/nodes", Set.of("get", "list", "watch")),
-            Map.entry("apiextensions.k8s.io/customresourcedefinitions", Set.of("get")));
+            Map.entry("apiextensions.k8s.io/customresourcedefinitions", Set.of("get")),
+            // the web view: who a bearer token is, and whether they may get Runs in a namespace
+            Map.entry("authentication.k8s.io/tokenreviews", Set.of("create")),
+            Map.entry("authorization.k8s.io/subjectaccessreviews", Set.of("create")));
 
     @Test
     void clusterRoleGrantsExactlyWhatTheReconcilersUse() {
         ClusterRole role = operatorClusterRole();
         assertThat(verbsByResource(role.getRules())).isEqualTo(new TreeMap<>(EXPECTED_CLUSTER_VERBS));
+    }
+
+    @Test
+    void anAnonymousWebViewOrNoneAsksKubernetesNothing() {
+        for (String values : List.of("web:\n  anonymous: true\n", "web:\n  enabled: false\n")) {
+            ClusterRole role = HelmChart.named(chart.render(work, values), ClusterRole.class, OPERATOR).orElseThrow();
+            assertThat(verbsByResource(role.getRules())).as(values).doesNotContainKeys("authentication.k8s.io/tokenreviews",
+                    "authorization.k8s.io/subjectaccessreviews");
+        }
+    }
+
+    @Test
+    void theWebViewIsBehindTheServiceAndOptionallyAnIngress() {
+        Service service = HelmChart.one(defaults, Service.class);
+        assertThat(service.getSpec().getPorts()).extracting(port -> port.getName() + ":" + port.getPort())
+                .containsExactly("http:8080", "web:8081");
+        assertThat(HelmChart.all(defaults, Ingress.class)).isEmpty();
+        Ingress ingress = HelmChart.one(chart.render(work, "web:\n  ingress:\n    enabled: true\n    host: flows.example.com\n"
+                + "    className: nginx\n"), Ingress.class);
+        assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("flows.example.com");
+        assertThat(ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService().getPort().getName())
+                .isEqualTo("web");
+        Container operator = operatorContainer(HelmChart.one(chart.render(work, "web:\n  enabled: false\n"), Deployment.class));
+        assertThat(operator.getEnv()).anyMatch(env -> env.getName().equals("STRATOFLOW_WEB_PORT") && env.getValue().equals("-1"));
     }
 
     @Test
