@@ -3,6 +3,7 @@ package io.stratoflow.operator.web;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.Json;
+import io.stratoflow.datastore.TaskRecord;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.FlowResourceSpec;
@@ -12,6 +13,7 @@ import io.stratoflow.model.RunStatus;
 import io.stratoflow.model.StepSpec;
 import io.stratoflow.model.TaskPodKeys;
 import io.stratoflow.operator.datastore.RunDatastores;
+import io.stratoflow.operator.datastore.RunRecords;
 import io.stratoflow.operator.flow.FlowGraphs;
 import io.stratoflow.operator.run.RunCache;
 import io.stratoflow.view.ArtifactPreviews;
@@ -25,13 +27,16 @@ import io.stratoflow.view.RunSummary;
 import io.stratoflow.view.StepShape;
 import io.stratoflow.view.StepShapes;
 import io.stratoflow.view.TaskPage;
+import io.stratoflow.view.TaskView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,6 +55,16 @@ public class ClusterRunSource implements RunSource {
 
     @Inject
     PoolHistory history;
+
+    /** Records of finished tasks already read, the most recent {@value #REMEMBERED_TASKS}. */
+    private final Map<String, TaskRecord> finished = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TaskRecord> eldest) {
+            return size() > REMEMBERED_TASKS;
+        }
+    });
+
+    static final int REMEMBERED_TASKS = 10_000;
 
     @Override
     public List<RunSummary> runs() {
@@ -102,7 +117,35 @@ public class ClusterRunSource implements RunSource {
             return new TaskPage(step, 0, offset, List.of());
         }
         StepShape shape = shapes(run.get()).stream().filter(s -> s.name().equals(step)).findFirst().orElse(StepShape.named(step));
-        return EngineProgress.tasks(state(run.get()), shape, offset, limit);
+        TaskPage page = EngineProgress.tasks(state(run.get()), shape, offset, limit);
+        Optional<RunDatastore> store = datastore(key);
+        if (store.isEmpty() || !RunRecords.recorded(run.get().getStatus().pinnedFlow)) { // plain containers leave no task records
+            return page;
+        }
+        List<TaskView> tasks = page.tasks().stream().map(task -> withTimes(store.get(), key, step, task)).toList();
+        return new TaskPage(page.step(), page.total(), page.offset(), tasks);
+    }
+
+    /** A finished task's times come from its record in the datastore, read once: a finished record never changes. */
+    private TaskView withTimes(RunDatastore store, RunKey key, String step, TaskView task) {
+        if (!task.status().equals("succeeded")) {
+            return task;
+        }
+        String id = key.namespace() + "/" + key.run() + "/" + step + "/" + task.taskId();
+        TaskRecord record = finished.get(id);
+        if (record == null) {
+            try {
+                record = store.datastore().runs().readTask(store.flowName(), key.run(), step, task.taskId()).orElse(null);
+            } catch (RuntimeException unreadable) { // the datastore is away: the page shows the task without its times
+                return task;
+            }
+            if (record == null) {
+                return task;
+            }
+            finished.put(id, record);
+        }
+        return new TaskView(task.taskId(), record.succeeded() ? "succeeded" : "failed", record.attempt(), record.startedAtMillis(),
+                record.finishedAtMillis());
     }
 
     @Override

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.Json;
+import io.stratoflow.datastore.TaskRecord;
 import io.stratoflow.model.PoolResources;
 import io.stratoflow.view.Access;
 import io.stratoflow.view.ViewApi;
@@ -78,6 +80,16 @@ class WebViewTest {
         JsonNode tasks = json(api, "/api/runs/" + NS + "/fan/shown/steps/" + detail.at("/steps/1/shape/name").asText() + "/tasks");
         assertThat(tasks.path("total").asInt()).isEqualTo(3);
         assertThat(tasks.path("tasks").findValuesAsText("status")).containsExactly("running", "running", "running");
+
+        // a finished task's times come from its record in the Run's datastore
+        try (Datastore datastore = new Datastore(java.nio.file.Path.of("target/test-datastore"))) {
+            datastore.runs().writeTask("fan", "shown", new TaskRecord("start", "0", 0, TaskRecord.SUCCEEDED, Map.of(), 3, null,
+                    1_000_000L, 1_004_000L, null));
+        }
+        JsonNode start = json(api, "/api/runs/" + NS + "/fan/shown/steps/start/tasks").path("tasks").get(0);
+        assertThat(start.path("status").asText()).isEqualTo("succeeded");
+        assertThat(start.path("startedAt").asLong()).isEqualTo(1_000_000L);
+        assertThat(start.path("finishedAt").asLong()).isEqualTo(1_004_000L);
 
         JsonNode list = json(api, "/api/runs");
         assertThat(list.path("runs").findValuesAsText("run")).contains("shown");
