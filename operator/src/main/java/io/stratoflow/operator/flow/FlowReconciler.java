@@ -6,7 +6,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.stratoflow.graph.GraphProblem;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.FlowResourceStatus;
@@ -53,9 +52,7 @@ public class FlowReconciler implements Reconciler<Flow> {
     @Override
     public ErrorStatusUpdateControl<Flow> updateErrorStatus(Flow flow, Context<Flow> context, Exception e) {
         FlowResourceStatus status = flow.getStatus() == null ? new FlowResourceStatus() : flow.getStatus();
-        long generation = flow.getMetadata().getGeneration() == null ? 0 : flow.getMetadata().getGeneration();
-        ReconcileFailures.Failure failure = failures.failed(ResourceID.fromResource(flow), "Flow", e);
-        Conditions.set(status.conditions, ReconcileFailures.CONDITION, false, failure.reason(), failure.message(), generation, Instant.now());
+        failures.recordFailure(flow, status.conditions, e);
         flow.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(flow);
     }

@@ -10,7 +10,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stratoflow.model.ComputePool;
@@ -105,9 +104,7 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
     @Override
     public ErrorStatusUpdateControl<ComputePool> updateErrorStatus(ComputePool pool, Context<ComputePool> context, Exception e) {
         ComputePoolStatus status = pool.getStatus() == null ? new ComputePoolStatus() : pool.getStatus();
-        long generation = pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
-        ReconcileFailures.Failure failure = failures.failed(ResourceID.fromResource(pool), "ComputePool", e);
-        Conditions.set(status.conditions, ReconcileFailures.CONDITION, false, failure.reason(), failure.message(), generation, Instant.now());
+        failures.recordFailure(pool, status.conditions, e);
         pool.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(pool);
     }

@@ -1,6 +1,7 @@
 package io.stratoflow.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.stratoflow.datastore.DatastoreException;
@@ -37,6 +38,14 @@ public final class ReconcileFailures {
         String[] described = describe(kind, e);
         // the message stays the same from one failure to the next, so that recording it again writes nothing
         return new Failure(described[0], described[1] + " The operator tries again, with pauses growing to 1 min.", retry);
+    }
+
+    /** Counts a failure of {@code resource}'s reconciliation and sets condition Reconciled False on {@code conditions}, saying why. */
+    public Failure recordFailure(HasMetadata resource, List<Condition> conditions, Exception e) {
+        Failure failure = failed(ResourceID.fromResource(resource), resource.getKind(), e);
+        long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+        Conditions.set(conditions, CONDITION, false, failure.reason(), failure.message(), generation, Instant.now());
+        return failure;
     }
 
     /** Whether {@code id}'s last reconciliation failed; forgets it, so that the next failure waits 1 s again. */
