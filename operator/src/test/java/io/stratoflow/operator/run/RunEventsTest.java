@@ -20,7 +20,7 @@ class RunEventsTest {
     @Test
     void everyFailedTaskOfAWideFanOutCountsOnOneEventPerReason() {
         Run run = run("wide-1", "uid-1");
-        int failures = 5_000;
+        int failures = 10_000;
         for (int task = 0; task < failures; task++) {
             RunEvents.warning(client, run, "TaskFailed", "Task work/" + task + " attempt 0: exit code 1");
         }
