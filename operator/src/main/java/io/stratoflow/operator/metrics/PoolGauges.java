@@ -1,12 +1,12 @@
 package io.stratoflow.operator.metrics;
 
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.ComputePoolStatus;
 import io.stratoflow.model.PoolResources;
+import io.stratoflow.operator.pools.PoolQuantities;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -93,10 +93,10 @@ public class PoolGauges {
             return amounts;
         }
         if (resources.cpu != null) {
-            amounts.put("cpu", Quantity.getAmountInBytes(new Quantity(resources.cpu)).doubleValue());
+            amounts.put("cpu", PoolQuantities.amount(resources.cpu));
         }
         if (resources.memory != null) {
-            amounts.put("memory", Quantity.getAmountInBytes(new Quantity(resources.memory)).doubleValue());
+            amounts.put("memory", PoolQuantities.amount(resources.memory));
         }
         if (resources.gpu != null) {
             amounts.put("gpu", resources.gpu.doubleValue());

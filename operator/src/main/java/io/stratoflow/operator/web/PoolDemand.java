@@ -1,13 +1,12 @@
 package io.stratoflow.operator.web;
 
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.ComputePoolStatus;
 import io.stratoflow.model.PoolResources;
+import io.stratoflow.operator.pools.PoolQuantities;
 import io.stratoflow.view.PoolSample;
 import io.stratoflow.view.PoolView;
 
-import java.math.BigDecimal;
 
 /** A pool's demand against its capacity, from the figures its status carries (CPU in cores, memory as a quantity). */
 final class PoolDemand {
@@ -46,14 +45,6 @@ final class PoolDemand {
     }
 
     private static double amount(String quantity, double unit) {
-        if (quantity == null || quantity.isBlank()) {
-            return 0;
-        }
-        try {
-            BigDecimal value = Quantity.getAmountInBytes(new Quantity(quantity));
-            return value.doubleValue() / unit;
-        } catch (RuntimeException e) {
-            return 0;
-        }
+        return PoolQuantities.amount(quantity) / unit;
     }
 }
