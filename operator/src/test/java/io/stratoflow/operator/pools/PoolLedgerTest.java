@@ -167,8 +167,9 @@ class PoolLedgerTest {
             return null;
         });
         start.countDown();
+        // a bound on liveness, generous: these threads spin on 2 cores beside the suite's other tests
         for (Future<?> reconciler : reconcilers) {
-            reconciler.get(60, TimeUnit.SECONDS);
+            reconciler.get(180, TimeUnit.SECONDS);
         }
         stop.set(true);
         kubelet.get(10, TimeUnit.SECONDS);
