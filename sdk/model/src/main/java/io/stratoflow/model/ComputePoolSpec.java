@@ -37,4 +37,8 @@ public class ComputePoolSpec {
     @JsonPropertyDescription("Whether nodes can still be added (an autoscaler watches this pool): unschedulable Pods then wait "
             + "instead of failing after the grace period.")
     public boolean scalable;
+
+    @JsonPropertyDescription("The autoscaler's node pool that adds nodes to this pool (e.g. a Karpenter NodePool). Tasks that fit its "
+            + "largest instance wait for nodes instead of being reported unschedulable; larger ones are refused before any Pod.")
+    public NodePoolReference nodePool;
 }

@@ -35,6 +35,9 @@ public class ComputePoolStatus {
     @JsonPropertyDescription("Memory requested / allocatable, e.g. 24Gi/128Gi.")
     public String memory;
 
-    @JsonPropertyDescription("Conditions: Ready (a Ready node matches the nodeSelector, or the pool is scalable), Reconciled (False with the reason while the operator fails to reconcile the pool).")
+    @JsonPropertyDescription("The autoscaler's node pool behind this pool: the largest instance it can add, its limits and what it has provisioned.")
+    public NodePoolStatus nodePool;
+
+    @JsonPropertyDescription("Conditions: Ready (a Ready node matches the nodeSelector, or nodes can be added: scalable or a nodePool), NodePoolFound (with spec.nodePool: whether the operator can read it), Reconciled (False with the reason while the operator fails to reconcile the pool).")
     public List<Condition> conditions = new ArrayList<>();
 }
