@@ -32,6 +32,14 @@ public interface OperatorSettings {
     @WithDefault("PT2M")
     Duration unschedulableGracePeriod();
 
+    /**
+     * Whether a task's Pod is deleted once it succeeded and the Run's status records its result, so that the API
+     * server holds only a wide foreach's running window. A Java step's logs and artifacts are in the datastore; a plain
+     * container step's output that only its Pod's log holds goes with the Pod. Failed Pods are kept.
+     */
+    @WithDefault("true")
+    boolean deleteSucceededPods();
+
     /** Container image of a step that names none: a Java runtime with the Stratoflow task runner. */
     @WithDefault("stratoflow/task-runner:0.1.0")
     String defaultImage();

@@ -37,6 +37,7 @@ import java.util.Set;
 public class ComputePoolReconciler implements Reconciler<ComputePool> {
 
     private final ReconcileFailures failures = new ReconcileFailures();
+    private final NodePoolReader nodePools = new NodePoolReader();
 
     /**
      * How often a pool's status is recounted from the caches of nodes and task Pods. Neither
@@ -44,6 +45,8 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
      * thousands of times over, for a status that people read every few seconds at most.
      */
     static final Duration REFRESH = Duration.ofSeconds(5);
+
+    public static final String NODE_POOL_FOUND = "NodePoolFound";
 
     @Inject
     PoolQueue poolQueue;
@@ -92,12 +95,35 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
         status.cpu = cores(runningUsage.cpu()) + "/" + cores(cpu);
         status.memory = gibibytes(runningUsage.memory()) + "/" + gibibytes(memory);
         ReconcileFailures.markReconciled(status.conditions, generation, now);
-        Conditions.set(status.conditions, "Ready", !nodes.isEmpty() || pool.getSpec().scalable, nodes.isEmpty() ? "NoNodes" : "NodesReady",
-                nodes.isEmpty() ? "no Ready node matches the pool's nodeSelector " + pool.getSpec().nodeSelector : nodes.size() + " node(s) ready",
+        describeNodePool(pool, status, context, generation, now);
+        boolean canAddNodes = PoolDirectory.canAddNodes(pool);
+        Conditions.set(status.conditions, "Ready", !nodes.isEmpty() || canAddNodes,
+                !nodes.isEmpty() ? "NodesReady" : canAddNodes ? "NodesOnDemand" : "NoNodes",
+                !nodes.isEmpty() ? nodes.size() + " node(s) ready"
+                        : canAddNodes ? "no node yet: nodes are added for the pool's pending tasks"
+                        : "no Ready node matches the pool's nodeSelector " + pool.getSpec().nodeSelector,
                 generation, now);
         pool.setStatus(status);
         UpdateControl<ComputePool> control = same(before, status) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(pool);
         return control.rescheduleAfter(REFRESH);
+    }
+
+    /** The autoscaler's node pool: what it may still add, and whether the operator can see it. */
+    private void describeNodePool(ComputePool pool, ComputePoolStatus status, Context<ComputePool> context, long generation, Instant now) {
+        if (pool.getSpec().nodePool == null) {
+            status.nodePool = null;
+            Conditions.remove(status.conditions, NODE_POOL_FOUND);
+            return;
+        }
+        NodePoolReader.Reading reading = nodePools.read(context.getClient(), pool.getSpec().nodePool, now);
+        status.nodePool = reading.status();
+        switch (reading.found()) {
+            case FOUND -> Conditions.set(status.conditions, NODE_POOL_FOUND, true, "Found", reading.message(), generation, now);
+            case MISSING -> Conditions.set(status.conditions, NODE_POOL_FOUND, false, "NotFound", reading.message(), generation, now);
+            case NO_KARPENTER_API -> Conditions.setUnknown(status.conditions, NODE_POOL_FOUND, "NoKarpenterAPI", reading.message(),
+                    generation, now);
+            case FORBIDDEN -> Conditions.setUnknown(status.conditions, NODE_POOL_FOUND, "Forbidden", reading.message(), generation, now);
+        }
     }
 
     /** A failure (the API server down, the operator's RBAC) ends as condition Reconciled False. */

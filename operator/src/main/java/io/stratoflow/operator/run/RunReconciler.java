@@ -167,6 +167,11 @@ public class RunReconciler implements Reconciler<Run> {
         ReconcileFailures.markReconciled(status.conditions, generation, now);
         if (isFinished(status)) {
             poolQueue.forget(TaskPods.runKey(run));
+            RunState finalState = RunStatusBuilder.stateOf(status);
+            if (finalState != null) {
+                taskPods.deleteRecorded(client, run, finalState, taskPods(run, context));
+            }
+            taskPods.forget(run);
             pacer.forget(id);
             failures.forget(id);
             Duration retry = runRecorder.recordEnded(client, run, context, generation, now);
@@ -226,9 +231,11 @@ public class RunReconciler implements Reconciler<Run> {
         // the parameters are resolved only for a mixed run: for a resumed Run that reads its origin
         status.externalTasks = state.phase().isFinal() || !ExternalTasks.hasAny(status.pinnedFlow) ? new ArrayList<>()
                 : externalTasks.pending(state, status.pinnedFlow, graph, run.getMetadata().getName(), RunParameters.of(run, context));
-        describeWaiting(status, observed.unschedulable(), created, generation, now, client, run);
+        describeWaiting(status, observed.unschedulable(), taskPods.waitingForNodes(run, status.pinnedFlow, observed.unschedulable(), pools),
+                created, generation, now, client, run);
 
         writeStatus(run, before, context);
+        taskPods.deleteRecorded(client, run, state, pods);
         taskMetrics.counted(run, observations, decision.actions());
         pacer.looked(id, now, pods.size(), created.moreToCreate());
         Duration next = nextLook(decision, created, taskPods.untilGiveUp(observed.unschedulable()), now);
@@ -349,7 +356,9 @@ public class RunReconciler implements Reconciler<Run> {
             String message = waiting.size() + " task(s) " + what + "; task " + first.task() + " (Pod " + first.pod() + "): " + first.message();
             boolean isNew = Conditions.find(status.conditions, type).map(c -> !"True".equals(c.getStatus())).orElse(true);
             Conditions.set(status.conditions, type, true, type, message, generation, now);
-            if (isNew) {
+            if (isNew && type.equals("WaitingForNodes")) {
+                RunEvents.normal(client, run, type, message);
+            } else if (isNew) {
                 RunEvents.warning(client, run, type, message);
             }
         } else if (Conditions.find(status.conditions, type).isPresent()) {
@@ -357,12 +366,15 @@ public class RunReconciler implements Reconciler<Run> {
         }
     }
 
-    private void describeWaiting(RunStatus status, List<TaskObserver.Unschedulable> unschedulable, TaskPods.Created created,
+    private void describeWaiting(RunStatus status, List<TaskObserver.Unschedulable> unschedulable,
+                                 List<TaskObserver.Unschedulable> waitingForNodes, TaskPods.Created created,
                                  long generation, Instant now, KubernetesClient client, Run run) {
-        List<TaskObserver.Unschedulable> notPlaced = unschedulable.stream().filter(u -> !u.cannotStart()).toList();
+        List<TaskObserver.Unschedulable> notPlaced = unschedulable.stream().filter(u -> !u.cannotStart() && !waitingForNodes.contains(u)).toList();
         List<TaskObserver.Unschedulable> notStarted = unschedulable.stream().filter(TaskObserver.Unschedulable::cannotStart).toList();
         describe(status, notPlaced, "Unschedulable", "cannot be scheduled", "Scheduled", "every task Pod could be scheduled",
                 generation, now, client, run);
+        describe(status, waitingForNodes, "WaitingForNodes", "wait for the autoscaler to add nodes to their pool", "NodesAvailable",
+                "no task Pod waits for a node", generation, now, client, run);
         describe(status, notStarted, "ContainersNotStarting", "cannot start their container", "ContainersStarting",
                 "every task Pod's container could start", generation, now, client, run);
         if (created.creationError() != null) {

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.engine.ActiveTask;
+import io.stratoflow.engine.IndexPath;
 import io.stratoflow.engine.Observation;
 import io.stratoflow.engine.RunEngine;
 import io.stratoflow.engine.RunState;
@@ -39,7 +40,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +91,9 @@ public class TaskPods {
     private PodCreationLimiter limiter;
     private TaskPodBuilder builder;
     private ExecutorService creators;
+    private ExecutorService deleters;
+    /** Per Run, the Pods whose deletion was sent and that the cache still shows: each is deleted once. */
+    private final Map<String, Set<String>> deleting = new ConcurrentHashMap<>();
 
     static PoolQueue.RunKey runKey(Run run) {
         return new PoolQueue.RunKey(String.valueOf(run.getMetadata().getCreationTimestamp()), run.getMetadata().getNamespace(),
@@ -190,14 +196,9 @@ public class TaskPods {
     List<Observation> giveUpOnUnschedulable(KubernetesClient client, Run run, FlowResourceSpec flow,
                                             List<TaskObserver.Unschedulable> unschedulable, List<ComputePool> pools) {
         List<Observation> failures = new ArrayList<>();
-        PoolDirectory directory = new PoolDirectory(pools);
+        List<TaskObserver.Unschedulable> waitingForNodes = waitingForNodes(run, flow, unschedulable, pools);
         for (TaskObserver.Unschedulable pending : unschedulable) {
-            if (pending.since().compareTo(settings.unschedulableGracePeriod()) < 0) {
-                continue;
-            }
-            StepSpec step = FlowGraphs.step(flow, pending.task().step());
-            ComputePool pool = directory.resolve(step, TaskResources.of(step, run.getSpec().overrides), run.getMetadata().getNamespace()).pool();
-            if (pool != null && pool.getSpec().scalable && !pending.cannotStart()) {
+            if (pending.since().compareTo(settings.unschedulableGracePeriod()) < 0 || waitingForNodes.contains(pending)) {
                 continue;
             }
             delete(client, run, pending.task(), pending.attempt());
@@ -208,11 +209,85 @@ public class TaskPods {
         return failures;
     }
 
+    /**
+     * The Pods the scheduler cannot place yet whose pool can still get nodes (an autoscaler adds them for pending
+     * Pods): they wait for it instead of being reported unschedulable.
+     */
+    List<TaskObserver.Unschedulable> waitingForNodes(Run run, FlowResourceSpec flow, List<TaskObserver.Unschedulable> unschedulable,
+                                                     List<ComputePool> pools) {
+        if (unschedulable.isEmpty()) {
+            return List.of();
+        }
+        PoolDirectory directory = new PoolDirectory(pools);
+        List<TaskObserver.Unschedulable> waiting = new ArrayList<>();
+        for (TaskObserver.Unschedulable pending : unschedulable) {
+            StepSpec step = FlowGraphs.step(flow, pending.task().step());
+            ComputePool pool = directory.resolve(step, TaskResources.of(step, run.getSpec().overrides), run.getMetadata().getNamespace()).pool();
+            if (pool != null && PoolDirectory.canAddNodes(pool) && !pending.cannotStart()) {
+                waiting.add(pending);
+            }
+        }
+        return waiting;
+    }
+
     /** When the first of these Pods reaches the end of its grace period, or null when none waits to be scheduled. */
     java.time.Duration untilGiveUp(List<TaskObserver.Unschedulable> unschedulable) {
         return unschedulable.stream().map(u -> settings.unschedulableGracePeriod().minus(u.since()))
                 .min(java.time.Duration::compareTo).map(d -> d.isNegative() ? java.time.Duration.ofSeconds(1) : d.plusMillis(500))
                 .orElse(null);
+    }
+
+    /**
+     * Deletes, in the background, the Run's Succeeded Pods whose result its status records (the status is written
+     * before this is called), so that a wide foreach leaves only its running window on the API server.
+     */
+    void deleteRecorded(KubernetesClient client, Run run, RunState state, Map<String, Pod> pods) {
+        String runKey = run.getMetadata().getNamespace() + "/" + run.getMetadata().getName();
+        if (!settings.deleteSucceededPods()) {
+            return;
+        }
+        Set<String> sent = deleting.computeIfAbsent(runKey, k -> ConcurrentHashMap.newKeySet());
+        sent.retainAll(pods.keySet());
+        for (Pod pod : pods.values()) {
+            String name = pod.getMetadata().getName();
+            boolean succeeded = pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
+            if (!succeeded || pod.getMetadata().getDeletionTimestamp() != null || sent.contains(name) || !recorded(state, pod)) {
+                continue;
+            }
+            sent.add(name);
+            String namespace = pod.getMetadata().getNamespace();
+            deleters.submit(() -> {
+                try {
+                    client.pods().inNamespace(namespace).withName(name).delete();
+                } catch (KubernetesClientException e) {
+                    // the next pass sends it again if the Pod is still there
+                    sent.remove(name);
+                    LOG.debugf("Pod %s/%s not deleted: %s", namespace, name, e.getMessage());
+                }
+            });
+        }
+    }
+
+    void forget(Run run) {
+        deleting.remove(run.getMetadata().getNamespace() + "/" + run.getMetadata().getName());
+    }
+
+    /** Whether the Run's state counts the Pod's task as succeeded; its id reads alike for a step outside a foreach and split 0. */
+    private static boolean recorded(RunState state, Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        String step = annotations == null ? null : annotations.get(TaskPodNames.STEP_ANNOTATION);
+        String taskId = annotations == null ? null : annotations.get(TaskPodNames.TASK_ANNOTATION);
+        if (step == null || taskId == null) {
+            return false;
+        }
+        if (taskId.equals("0") && state.succeeded(TaskKey.root(step))) {
+            return true;
+        }
+        try {
+            return state.succeeded(new TaskKey(step, IndexPath.parse(taskId)));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     void delete(KubernetesClient client, Run run, TaskKey task, int attempt) {
@@ -250,12 +325,18 @@ public class TaskPods {
     @PreDestroy
     void close() {
         creators.shutdownNow();
+        deleters.shutdownNow();
     }
 
     @PostConstruct
     void init() {
         creators = Executors.newFixedThreadPool(Math.max(1, settings.podCreationThreads()), r -> {
             Thread thread = new Thread(r, "stratoflow-pod-creator");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deleters = Executors.newFixedThreadPool(Math.max(1, settings.podCreationThreads()), r -> {
+            Thread thread = new Thread(r, "stratoflow-pod-deleter");
             thread.setDaemon(true);
             return thread;
         });

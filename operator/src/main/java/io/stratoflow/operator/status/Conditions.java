@@ -16,7 +16,16 @@ public final class Conditions {
 
     public static void set(List<Condition> conditions, String type, boolean status, String reason, String message, Long generation,
                            Instant now) {
-        String value = status ? "True" : "False";
+        set(conditions, type, status ? "True" : "False", reason, message, generation, now);
+    }
+
+    /** A condition the operator cannot judge, e.g. for want of an API or of permission to read it. */
+    public static void setUnknown(List<Condition> conditions, String type, String reason, String message, Long generation, Instant now) {
+        set(conditions, type, "Unknown", reason, message, generation, now);
+    }
+
+    private static void set(List<Condition> conditions, String type, String value, String reason, String message, Long generation,
+                            Instant now) {
         Optional<Condition> existing = conditions.stream().filter(c -> c.getType().equals(type)).findFirst();
         String since = existing.filter(c -> c.getStatus().equals(value)).map(Condition::getLastTransitionTime).orElse(now.toString());
         Condition condition = new ConditionBuilder().withType(type).withStatus(value).withReason(reason)

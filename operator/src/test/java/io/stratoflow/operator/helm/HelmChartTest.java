@@ -150,6 +150,7 @@ class HelmChartTest {
                 entry("STRATOFLOW_RECONCILE_THREADS", "10"),
                 entry("STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "50"),
                 entry("STRATOFLOW_OPERATOR_UNSCHEDULABLE_GRACE_PERIOD", "PT2M"),
+                entry("STRATOFLOW_OPERATOR_DELETE_SUCCEEDED_PODS", "true"),
                 entry("STRATOFLOW_OPERATOR_DEFAULT_IMAGE", "stratoflow/task-runner:0.1.0"),
                 entry("STRATOFLOW_OPERATOR_TASK_SERVICE_ACCOUNT", "stratoflow-task"),
                 entry("STRATOFLOW_LEADER_ELECTION_ENABLED", "true"),
@@ -166,6 +167,7 @@ class HelmChartTest {
                 reconcileThreads: 4
                 podCreatesPerSecond: 12.5
                 unschedulableGracePeriod: 90s
+                deleteSucceededPods: false
                 defaultTaskImage: registry.example/flows:1.2
                 taskServiceAccount:
                   name: runner
@@ -180,6 +182,7 @@ class HelmChartTest {
                 entry("STRATOFLOW_RECONCILE_THREADS", "4"),
                 entry("STRATOFLOW_OPERATOR_POD_CREATES_PER_SECOND", "12.5"),
                 entry("STRATOFLOW_OPERATOR_UNSCHEDULABLE_GRACE_PERIOD", "90s"),
+                entry("STRATOFLOW_OPERATOR_DELETE_SUCCEEDED_PODS", "false"),
                 entry("STRATOFLOW_OPERATOR_DEFAULT_IMAGE", "registry.example/flows:1.2"),
                 entry("STRATOFLOW_OPERATOR_TASK_SERVICE_ACCOUNT", "runner"));
         assertThat(operator.getImage()).isEqualTo("registry.example/stratoflow-operator:0.1.0-rc1");
@@ -323,6 +326,8 @@ class HelmChartTest {
             Map.entry("/pods", Set.of("get", "list", "watch", "create", "delete")),
             Map.entry("/events", Set.of("create", "get", "update")),
             Map.entry("/nodes", Set.of("get", "list", "watch")),
+            // a ComputePool's status shows the Karpenter NodePool behind it
+            Map.entry("karpenter.sh/nodepools", Set.of("get")),
             Map.entry("apiextensions.k8s.io/customresourcedefinitions", Set.of("get")),
             // the web view: who a bearer token is, and whether they may get Runs in a namespace
             Map.entry("authentication.k8s.io/tokenreviews", Set.of("create")),
@@ -744,6 +749,7 @@ class HelmChartTest {
                   tolerations: [{key: dedicated, operator: Equal, value: batch, effect: NoSchedule}]
                   namespaces: [team-a]
                   scalable: true
+                  nodePool: {name: onprem-nodes, largestInstance: {cpu: "31.9", memory: 127Gi}}
                 """);
         ComputePool pool = HelmChart.one(objects, ComputePool.class);
         assertThat(pool.getMetadata().getName()).isEqualTo("shared");
@@ -758,6 +764,9 @@ class HelmChartTest {
         assertThat(spec.tolerations).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
         assertThat(spec.namespaces).containsExactly("team-a");
         assertThat(spec.scalable).isTrue();
+        assertThat(spec.nodePool.name).isEqualTo("onprem-nodes");
+        assertThat(spec.nodePool.largestInstance.cpu).isEqualTo("31.9");
+        assertThat(spec.nodePool.largestInstance.memory).isEqualTo("127Gi");
 
         assertThat(HelmChart.all(chart.render(work, "defaultPool:\n  enabled: false\n"), ComputePool.class)).isEmpty();
     }

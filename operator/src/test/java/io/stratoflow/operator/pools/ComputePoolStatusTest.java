@@ -149,4 +149,25 @@ class ComputePoolStatusTest {
                 .isAfter(Instant.parse(notReady.getLastTransitionTime()))
                 .isAfterOrEqualTo(beforeNode);
     }
+
+    @Test
+    void aPoolBackedByANodePoolIsReadyWithoutNodesWhereNoKarpenterAPIIsServed() {
+        ComputePool autoscaled = pool("on-demand", new PoolResources("8", "32Gi", null));
+        autoscaled.getSpec().nodeSelector = map("stratoflow.io/node-group", "on-demand");
+        autoscaled.getSpec().nodePool = new io.stratoflow.model.NodePoolReference("spot-nodes", new PoolResources("15900m", "62Gi", null));
+        client.resource(autoscaled).create();
+
+        ComputePoolStatus status = awaitStatus("on-demand", s -> s.nodePool != null);
+        assertThat(status.nodes).isZero();
+        assertThat(status.nodePool.name).isEqualTo("spot-nodes");
+        assertThat(status.nodePool.largestInstance.cpu).isEqualTo("15900m");
+        assertThat(status.nodePool.limits).as("known only from a Karpenter NodePool").isNull();
+        Condition found = condition(status.conditions, "NodePoolFound").orElseThrow();
+        assertThat(found.getStatus()).isEqualTo("Unknown");
+        assertThat(found.getReason()).isEqualTo("NoKarpenterAPI");
+        assertThat(found.getMessage()).contains("karpenter.sh/v1 NodePool").contains("whichever autoscaler");
+        Condition ready = condition(status.conditions, "Ready").orElseThrow();
+        assertThat(ready.getStatus()).isEqualTo("True");
+        assertThat(ready.getReason()).isEqualTo("NodesOnDemand");
+    }
 }

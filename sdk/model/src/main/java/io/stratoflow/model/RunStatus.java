@@ -47,6 +47,6 @@ public class RunStatus {
     @JsonPropertyDescription("Tasks of external steps the submitting CLI is to run now, each with its task description.")
     public List<ExternalTask> externalTasks = new ArrayList<>();
 
-    @JsonPropertyDescription("Conditions: FlowFound (False while the Flow is missing), Running, Succeeded, PodsCreated (False with the API server's refusal), Unschedulable and ContainersNotStarting (True while task Pods wait, with the first one's reason), RunRecorded (the record in the datastore), Reconciled (False with the reason while the operator's reconciliations of the Run fail, True again once one succeeds). A Run has no Ready condition: Running and Succeeded say where it is.")
+    @JsonPropertyDescription("Conditions: FlowFound (False while the Flow is missing), Running, Succeeded, PodsCreated (False with the API server's refusal), Unschedulable and ContainersNotStarting (True while task Pods wait, with the first one's reason), WaitingForNodes (True while task Pods wait for an autoscaler to add nodes to their pool), RunRecorded (the record in the datastore), Reconciled (False with the reason while the operator's reconciliations of the Run fail, True again once one succeeds). A Run has no Ready condition: Running and Succeeded say where it is.")
     public List<Condition> conditions = new ArrayList<>();
 }

@@ -137,7 +137,10 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
                 "STRATOFLOW_OPERATOR_DATASTORE_ROOT", location.root(),
                 "STRATOFLOW_OPERATOR_DATASTORE_ENDPOINT", location.endpoint(),
                 "STRATOFLOW_OPERATOR_DATASTORE_PATH_STYLE", "true",
-                "STRATOFLOW_OPERATOR_DATASTORE_SECRET", DATASTORE_SECRET));
+                "STRATOFLOW_OPERATOR_DATASTORE_SECRET", DATASTORE_SECRET,
+                // the suite's tests read finished Pods back (their nodes, their attempts); the dev stack's operator and
+                // the scale benchmark delete them, as the chart does by default
+                "STRATOFLOW_OPERATOR_DELETE_SUCCEEDED_PODS", "false"));
         environment.putAll(credentials());
         operatorEnvironment = Map.copyOf(environment);
         operatorKubeconfig = serviceAccountKubeconfig(project, admin, "operator.kubeconfig");
