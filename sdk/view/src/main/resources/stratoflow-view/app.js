@@ -295,16 +295,17 @@ function renderStatus() {
 
 function renderPools() {
   $('#view').innerHTML = `<h1>Pools</h1><table id="pool-table"><thead><tr><th>Pool</th><th>Node selector</th><th>Tolerations</th>
-    <th>Largest task</th><th>Quota</th><th>Nodes</th><th>Capacity</th><th>Demand (running + waiting)</th><th>Queued tasks</th></tr></thead>
+    <th>Largest task</th><th>Quota</th><th>Autoscaler</th><th>Nodes</th><th>Capacity</th><th>Demand (running + waiting)</th><th>Queued tasks</th></tr></thead>
     <tbody></tbody></table>`;
   const resources = r => r ? `${r.cpu} CPU, ${r.memoryGiB} GiB${r.gpu ? ', ' + r.gpu + ' GPU' : ''}` : '';
   every(async () => {
     const answer = await api('api/pools');
     $('#pool-table tbody').innerHTML = answer.pools.map(pool => `<tr><td>${esc(pool.name)}</td>
       <td>${esc(Object.entries(pool.nodeSelector || {}).map(([k, v]) => k + '=' + v).join(', '))}</td>
-      <td>${esc((pool.tolerations || []).join(', '))}</td><td>${esc(pool.largestTask)}</td><td>${esc(pool.quota)}</td><td>${pool.nodes}</td>
+      <td>${esc((pool.tolerations || []).join(', '))}</td><td>${esc(pool.largestTask)}</td><td>${esc(pool.quota)}</td>
+      <td>${esc(pool.autoscaler || 'none')}</td><td>${pool.nodes}</td>
       <td>${resources(pool.capacity)}</td><td>${resources(pool.demandRunning)} + ${resources(pool.demandWaiting)}</td>
-      <td>${pool.queuedTasks}</td></tr>`).join('') || '<tr><td colspan="9" class="muted">No compute pools.</td></tr>';
+      <td>${pool.queuedTasks}</td></tr>`).join('') || '<tr><td colspan="10" class="muted">No compute pools.</td></tr>';
   });
 }
 

@@ -6,6 +6,8 @@ import io.stratoflow.datastore.Json;
 import io.stratoflow.datastore.TaskRecord;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.NodePoolReference;
+import io.stratoflow.model.NodePoolStatus;
 import io.stratoflow.model.FlowResourceSpec;
 import io.stratoflow.model.PoolResources;
 import io.stratoflow.model.Run;
@@ -210,11 +212,31 @@ public class ClusterRunSource implements RunSource {
         var status = pool.getStatus();
         String name = pool.getMetadata().getName();
         return new PoolView(name, spec.nodeSelector, spec.tolerations.stream().map(ClusterRunSource::toleration).toList(),
-                describe(spec.maxTaskResources), describe(spec.quota), status == null || status.nodes == null ? 0 : status.nodes,
+                describe(spec.maxTaskResources), describe(spec.quota), autoscaler(pool), status == null || status.nodes == null ? 0 : status.nodes,
                 PoolDemand.resources(status == null ? null : status.allocatable),
                 PoolDemand.resources(status == null ? null : status.requestedRunning),
                 PoolDemand.resources(status == null ? null : status.requestedWaiting),
                 status == null || status.queuedTasks == null ? 0 : status.queuedTasks, history.of(name));
+    }
+
+    /** The node pool that adds nodes to the pool, as its status shows it, e.g. "NodePool azure: instances up to 16 CPU, 64Gi; …". */
+    private static String autoscaler(ComputePool pool) {
+        NodePoolReference reference = pool.getSpec().nodePool;
+        if (reference == null) {
+            return pool.getSpec().scalable ? "scalable" : null;
+        }
+        NodePoolStatus status = pool.getStatus() == null ? null : pool.getStatus().nodePool;
+        StringBuilder text = new StringBuilder("NodePool ").append(reference.name);
+        if (reference.largestInstance != null) {
+            text.append(": instances up to ").append(describe(reference.largestInstance));
+        }
+        if (status != null && status.limits != null) {
+            text.append("; limits ").append(describe(status.limits));
+        }
+        if (status != null && status.nodes != null) {
+            text.append("; ").append(status.nodes).append(" node(s) provisioned");
+        }
+        return text.toString();
     }
 
     private static String toleration(Toleration toleration) {

@@ -164,7 +164,7 @@ class BrowserTest {
         List<PoolSample> history = java.util.stream.IntStream.range(0, 240)
                 .mapToObj(i -> new PoolSample(now - (240 - i) * 15_000L, 40.0 + i, 20.0, null, 2 + i / 60)).toList();
         PoolView azure = new PoolView("azure", Map.of("outerbounds.co/provider", "azure"), List.of("nvidia.com/gpu:NoSchedule"),
-                "8 CPU, 64Gi", "32 CPU", 4, new PoolView.Resources(32, 128, 0), new PoolView.Resources(24, 96, 0),
+                "8 CPU, 64Gi", "32 CPU", "NodePool azure: instances up to 15900m CPU, 131062Mi", 4, new PoolView.Resources(32, 128, 0), new PoolView.Resources(24, 96, 0),
                 new PoolView.Resources(40, 160, 0), 17, history);
         RunSource withPools = new RunSource() {
             private final RunSource runs = source();
@@ -211,7 +211,8 @@ class BrowserTest {
             browser.get(cluster.uri() + "#/pools");
             waiting().until(b -> rows("#pool-table").size() == 1);
             assertThat(text("#pool-table tbody tr")).contains("azure").contains("outerbounds.co/provider=azure")
-                    .contains("nvidia.com/gpu:NoSchedule").contains("8 CPU, 64Gi").contains("32 CPU").contains("17");
+                    .contains("nvidia.com/gpu:NoSchedule").contains("8 CPU, 64Gi").contains("32 CPU").contains("17")
+                    .contains("NodePool azure: instances up to 15900m CPU, 131062Mi");
         }
     }
 
