@@ -213,9 +213,11 @@ class AutoscalingTest {
             assertThat(seen.podsAdded).as("Pods of the refused Run").isEmpty();
             assertThat(Runs.pods(client, NAMESPACE, run)).isEmpty();
             SoftAssertions softly = new SoftAssertions();
-            // the pool's maxTaskResources is its NodePool's largest instance: the message names what the step asked and that instance
+            // the message names what the step asked and the largest instance the NodePool can add
             softly.assertThat(failed.getStatus().message).as("why the Run failed")
                     .contains("Step '" + SPLIT_STEP + "'").contains("cpu=64")
+                    .contains("the largest instance that node pool '" + NODE_POOL + "' can add to ComputePool '" + POOL + "'")
+                    .contains("cpu=64 (at most " + largestInstance.cpu + ")")
                     .contains("cpu=" + largestInstance.cpu + ", memory=" + largestInstance.memory);
             softly.assertThat(failed.getStatus().conditions).as("the Run's conditions").anyMatch(c -> c.getType().equals("Succeeded")
                     && c.getStatus().equals("False") && c.getReason().equals("Refused") && c.getMessage().equals(failed.getStatus().message));
@@ -267,7 +269,8 @@ class AutoscalingTest {
         pool.setMetadata(new ObjectMetaBuilder().withName(POOL).build());
         pool.setSpec(new ComputePoolSpec());
         pool.getSpec().nodeSelector.put(PROVIDER_LABEL, "azure");
-        pool.getSpec().maxTaskResources = new PoolResources(largestInstance.cpu, largestInstance.memory, null);
+        // the platform's cap on a task is larger than any instance: what refuses a task is the node pool's largest instance
+        pool.getSpec().maxTaskResources = new PoolResources("96", "768Gi", null);
         pool.getSpec().nodePool = new NodePoolReference(NODE_POOL, new PoolResources(largestInstance.cpu, largestInstance.memory, null));
         return pool;
     }
