@@ -89,6 +89,7 @@ import java.util.stream.Stream;
 public final class ScaleBenchmark {
 
     private static final int NODES = 100;
+    private static final int MAX_WORKERS = 10_000;
     /** Added by {@link ControlPlane} to dev/cluster's ports: this cluster runs beside a developer's and the suite's. */
     private static final int PORT_OFFSET = 100;
     /** etcd's client port, which also serves its metrics (plain HTTP on the loopback, as dev/cluster's health check reads it). */
@@ -449,7 +450,8 @@ public final class ScaleBenchmark {
         MemorySampler memory = new MemorySampler(operator);
         memory.start();
         long started = System.nanoTime();
-        client.resource(Flows.run(runName, "fan-out", width, width)).inNamespace(namespace).create();
+        // every split may run at once, up to the most a Run allows (spec.maxWorkers at most 10,000)
+        client.resource(Flows.run(runName, "fan-out", Math.min(width, MAX_WORKERS), width)).inNamespace(namespace).create();
         Run run;
         while (true) {
             run = client.resources(Run.class).inNamespace(namespace).withName(runName).get();
