@@ -89,7 +89,8 @@ import java.util.stream.Stream;
 public final class ScaleBenchmark {
 
     private static final int NODES = 100;
-    private static final int MAX_WORKERS = 10_000;
+    /** The Run's maxWorkers: splits running at once (at most 10,000, what a Run allows); {@code workers=N} among the arguments. */
+    private static int maxWorkers = 10_000;
     /** Added by {@link ControlPlane} to dev/cluster's ports: this cluster runs beside a developer's and the suite's. */
     private static final int PORT_OFFSET = 100;
     /** etcd's client port, which also serves its metrics (plain HTTP on the loopback, as dev/cluster's health check reads it). */
@@ -120,6 +121,8 @@ public final class ScaleBenchmark {
         for (String arg : args) {
             if (arg.startsWith("raw=")) {
                 rawPods = Integer.parseInt(arg.substring("raw=".length()));
+            } else if (arg.startsWith("workers=")) {
+                maxWorkers = Integer.parseInt(arg.substring("workers=".length()));
             } else if (!arg.isBlank()) {
                 widths.add(Integer.parseInt(arg));
             }
@@ -165,9 +168,9 @@ public final class ScaleBenchmark {
             for (int look = 0; look < 4; look++) {
                 idleBusy = Math.min(idleBusy, busy(Duration.ofSeconds(3)));
             }
-            System.out.printf(Locale.ROOT, "Scale benchmark: %d KWOK nodes, %d cores, operator pid %d, widths %s; the idle cluster "
+            System.out.printf(Locale.ROOT, "Scale benchmark: %d KWOK nodes, %d cores, operator pid %d, widths %s, maxWorkers %d; the idle cluster "
                     + "uses %.0f%% of the CPUs, and each measurement starts once the last has settled to within %.0f points of that%n",
-                    NODES, Runtime.getRuntime().availableProcessors(), operator.pid(), widths, 100 * idleBusy, 100 * SETTLED);
+                    NODES, Runtime.getRuntime().availableProcessors(), operator.pid(), widths, maxWorkers, 100 * idleBusy, 100 * SETTLED);
             double rawLimit = rawLimit(rawPods);
             System.out.printf(Locale.ROOT, "%n%8s %14s %16s %12s %16s %14s %10s %10s %8s %13s %12s %12s %14s %14s%n", "width", "pods exist (s)",
                     "operator pods/s", "of raw limit", "last split (s)", "succeeded (s)", "tail (s)", "most pods", "deleted", "status bytes",
@@ -450,8 +453,7 @@ public final class ScaleBenchmark {
         MemorySampler memory = new MemorySampler(operator);
         memory.start();
         long started = System.nanoTime();
-        // every split may run at once, up to the most a Run allows (spec.maxWorkers at most 10,000)
-        client.resource(Flows.run(runName, "fan-out", Math.min(width, MAX_WORKERS), width)).inNamespace(namespace).create();
+        client.resource(Flows.run(runName, "fan-out", Math.min(width, maxWorkers), width)).inNamespace(namespace).create();
         Run run;
         while (true) {
             run = client.resources(Run.class).inNamespace(namespace).withName(runName).get();
