@@ -242,10 +242,10 @@ public class TaskPods {
      * before this is called), so that a wide foreach leaves only its running window on the API server.
      */
     void deleteRecorded(KubernetesClient client, Run run, RunState state, Map<String, Pod> pods) {
-        String runKey = run.getMetadata().getNamespace() + "/" + run.getMetadata().getName();
         if (!settings.deleteSucceededPods()) {
             return;
         }
+        String runKey = run.getMetadata().getNamespace() + "/" + run.getMetadata().getName();
         Set<String> sent = deleting.computeIfAbsent(runKey, k -> ConcurrentHashMap.newKeySet());
         sent.retainAll(pods.keySet());
         for (Pod pod : pods.values()) {

@@ -2,17 +2,10 @@ package io.stratoflow.e2e.bench;
 
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.http.HttpClient.Factory;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
-import io.fabric8.kubernetes.client.internal.SSLUtils;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
@@ -46,20 +39,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * The operator at scale on a local control plane with 100 KWOK nodes.
@@ -103,7 +90,7 @@ public final class ScaleBenchmark {
     private static final double SETTLED = 0.15;
     /** Threads that delete a namespace's Pods, one request per Pod (a deletecollection deletes them one after another). */
     private static final int DELETING_THREADS = 32;
-    private static final String WORK = "work";
+    static final String WORK = "work";
 
     private final Path project = ControlPlane.projectDir();
     private KubernetesClient client;
@@ -197,15 +184,6 @@ public final class ScaleBenchmark {
     private record RawStrategy(String name, Supplier<RawCreator> open) {
     }
 
-    /** What a raw strategy holds while it runs (clients, threads). */
-    private interface RawCreator extends AutoCloseable {
-        /** Readies these Pods for creation (not timed: e.g. serialising them ahead); the returned action creates them all. */
-        Callable<Void> prepare(String namespace, List<Pod> pods);
-
-        @Override
-        void close();
-    }
-
     private List<RawStrategy> rawStrategies() {
         return List.of(
                 new RawStrategy("fabric8 on vert.x (HTTP/1.1), 1 client, 16 threads (as the operator)",
@@ -293,53 +271,11 @@ public final class ScaleBenchmark {
         return rate;
     }
 
-    /** fabric8's client on one HTTP client implementation, threads taking the next Pod, each thread on one of the clients. */
-    private static final class Fabric8Creator implements RawCreator {
-        private final List<KubernetesClient> clients = new ArrayList<>();
-        private final ExecutorService threads;
-        private final int threadCount;
-
-        Fabric8Creator(Config config, Supplier<Factory> http, int clientCount, int threadCount) {
-            for (int c = 0; c < clientCount; c++) {
-                clients.add(new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(http.get()).build());
-            }
-            this.threadCount = threadCount;
-            this.threads = Executors.newFixedThreadPool(threadCount);
-        }
-
-        @Override
-        public Callable<Void> prepare(String namespace, List<Pod> pods) {
-            return () -> {
-                AtomicInteger next = new AtomicInteger();
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < threadCount; t++) {
-                    KubernetesClient client = clients.get(t % clients.size());
-                    done.add(threads.submit(() -> {
-                        for (int i = next.getAndIncrement(); i < pods.size(); i = next.getAndIncrement()) {
-                            createPersistently(client, namespace, pods.get(i));
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : done) {
-                    f.get();
-                }
-                return null;
-            };
-        }
-
-        @Override
-        public void close() {
-            threads.shutdownNow();
-            clients.forEach(KubernetesClient::close);
-        }
-    }
-
     /**
      * Creates a Pod, trying again when the API server, saturated by the measurement itself, lets
      * a request time out or asks to come back later; a Pod that a timed-out request did create counts once.
      */
-    private static void createPersistently(KubernetesClient client, String namespace, Pod pod) {
+    static void createPersistently(KubernetesClient client, String namespace, Pod pod) {
         for (int attempt = 1; ; attempt++) {
             try {
                 client.pods().inNamespace(namespace).resource(pod).create();
@@ -355,80 +291,8 @@ public final class ScaleBenchmark {
         }
     }
 
-    private static boolean transientFailure(int code) {
+    static boolean transientFailure(int code) {
         return code == 0 || code == 429 || code >= 500;
-    }
-
-    /**
-     * The JDK's HttpClient posting each Pod's JSON, serialised ahead, with a fixed number of requests in
-     * flight (lanes that each post their next Pod as soon as the last is answered): the least a client
-     * can cost the machine it shares with the API server.
-     */
-    private static final class JdkAsyncCreator implements RawCreator {
-        private static final KubernetesSerialization JSON = new KubernetesSerialization();
-        private final HttpClient http;
-        private final String server;
-        private final String authorization;
-        private final int inFlight;
-
-        JdkAsyncCreator(Config config, HttpClient.Version version, int inFlight) {
-            try {
-                this.http = HttpClient.newBuilder().version(version).sslContext(SSLUtils.sslContext(config))
-                        .connectTimeout(Duration.ofSeconds(10)).build();
-            } catch (Exception e) {
-                throw new IllegalStateException("Cannot trust the API server's certificate authority", e);
-            }
-            this.server = config.getMasterUrl().replaceAll("/+$", "");
-            String token = config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken();
-            this.authorization = "Bearer " + token;
-            this.inFlight = inFlight;
-        }
-
-        @Override
-        public Callable<Void> prepare(String namespace, List<Pod> pods) {
-            URI uri = URI.create(server + "/api/v1/namespaces/" + namespace + "/pods");
-            List<byte[]> bodies = pods.stream().map(pod -> JSON.asJson(pod).getBytes(StandardCharsets.UTF_8)).toList();
-            return () -> {
-                AtomicInteger next = new AtomicInteger();
-                CompletableFuture<?>[] lanes = new CompletableFuture<?>[inFlight];
-                for (int l = 0; l < inFlight; l++) {
-                    lanes[l] = lane(uri, bodies, next);
-                }
-                CompletableFuture.allOf(lanes).get();
-                return null;
-            };
-        }
-
-        private CompletableFuture<Void> lane(URI uri, List<byte[]> bodies, AtomicInteger next) {
-            int i = next.getAndIncrement();
-            if (i >= bodies.size()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            return post(uri, bodies.get(i), 1).thenCompose(created -> lane(uri, bodies, next));
-        }
-
-        /** As {@link #createPersistently}: transient failures are tried again, an AlreadyExists counts as created. */
-        private CompletableFuture<Void> post(URI uri, byte[] body, int attempt) {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", authorization).header("Content-Type", "application/json").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
-                int code = failure != null ? 0 : response.statusCode();
-                if (code / 100 == 2 || code == 409) {
-                    return CompletableFuture.<Void>completedFuture(null);
-                }
-                if (transientFailure(code) && attempt < 5) {
-                    return post(uri, body, attempt + 1);
-                }
-                return CompletableFuture.<Void>failedFuture(new IllegalStateException("POST " + uri + " answered "
-                        + (failure != null ? failure : code)));
-            }).thenCompose(f -> f);
-        }
-
-        @Override
-        public void close() {
-            // The JDK's HttpClient (Java 17) has no close: its connections go with it.
-        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -486,7 +350,7 @@ public final class ScaleBenchmark {
         deleteAndWait(namespace);
     }
 
-    private static boolean succeeded(Pod pod) {
+    static boolean succeeded(Pod pod) {
         return pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
     }
 
@@ -604,172 +468,6 @@ public final class ScaleBenchmark {
         }
     }
 
-    /**
-     * Watches a namespace's Pods through an informer that keeps of each only its name and resource
-     * version: counts the distinct split Pods created (a watch sees each added, even one deleted soon
-     * after), those seen succeeded, and the most Pods (of any step) that existed at once.
-     */
-    private static final class PodWatch implements AutoCloseable {
-        private final int expected;
-        private final SharedIndexInformer<Pod> informer;
-        private final Set<String> created = ConcurrentHashMap.newKeySet();
-        private final Set<String> succeeded = ConcurrentHashMap.newKeySet();
-        private final AtomicLong firstCreatedNanos = new AtomicLong();
-        private final AtomicLong allCreatedNanos = new AtomicLong();
-        private final AtomicLong allSucceededNanos = new AtomicLong();
-        private final AtomicInteger live = new AtomicInteger();
-        private final AtomicInteger mostAtOnce = new AtomicInteger();
-        private final AtomicInteger splitsDeleted = new AtomicInteger();
-
-        private PodWatch(KubernetesClient client, String namespace, int expected) {
-            this.expected = expected;
-            this.informer = client.pods().inNamespace(namespace).runnableInformer(0).itemStore(new SlimPodStore());
-            informer.addEventHandler(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(Pod pod) {
-                    mostAtOnce.accumulateAndGet(live.incrementAndGet(), Math::max);
-                    if (isSplit(pod)) {
-                        if (created.add(pod.getMetadata().getName())) {
-                            long now = System.nanoTime();
-                            int count = created.size();
-                            firstCreatedNanos.compareAndSet(0, now);
-                            if (count >= expected) {
-                                allCreatedNanos.compareAndSet(0, now);
-                            }
-                        }
-                        seen(pod);
-                    }
-                }
-
-                @Override
-                public void onUpdate(Pod before, Pod after) {
-                    if (isSplit(after)) {
-                        seen(after);
-                    }
-                }
-
-                @Override
-                public void onDelete(Pod pod, boolean finalStateUnknown) {
-                    live.decrementAndGet();
-                    if (finalStateUnknown || isSplit(pod)) {
-                        splitsDeleted.incrementAndGet();
-                    }
-                    if (!finalStateUnknown && isSplit(pod)) {
-                        seen(pod);
-                    }
-                }
-            });
-        }
-
-        static PodWatch start(KubernetesClient client, String namespace, int expected) throws Exception {
-            PodWatch watch = new PodWatch(client, namespace, expected);
-            watch.informer.start().toCompletableFuture().get(2, TimeUnit.MINUTES);
-            return watch;
-        }
-
-        private static boolean isSplit(Pod pod) {
-            Map<String, String> labels = pod.getMetadata().getLabels();
-            return labels != null && WORK.equals(labels.get(TaskPodNames.STEP_LABEL));
-        }
-
-        private void seen(Pod pod) {
-            if (ScaleBenchmark.succeeded(pod) && succeeded.add(pod.getMetadata().getName()) && succeeded.size() >= expected) {
-                allSucceededNanos.compareAndSet(0, System.nanoTime());
-            }
-        }
-
-        long firstCreatedNanos() {
-            return firstCreatedNanos.get();
-        }
-
-        long allCreatedNanos() {
-            return allCreatedNanos.get();
-        }
-
-        long allSucceededNanos() {
-            return allSucceededNanos.get();
-        }
-
-        int createdCount() {
-            return created.size();
-        }
-
-        int succeededCount() {
-            return succeeded.size();
-        }
-
-        int mostAtOnce() {
-            return mostAtOnce.get();
-        }
-
-        /** Split Pods seen deleted (and Pods whose deletion a relist found, which are nearly all split Pods). */
-        int splitsDeleted() {
-            return splitsDeleted.get();
-        }
-
-        @Override
-        public void close() {
-            informer.close();
-        }
-    }
-
-    /**
-     * An informer's store that keeps of each Pod only its namespace, name and resource version, so that
-     * 100,000 Pods cost the benchmark's heap little; the event handlers still see whole Pods.
-     */
-    private static final class SlimPodStore implements ItemStore<Pod> {
-        private final ConcurrentHashMap<String, String> versions = new ConcurrentHashMap<>();
-
-        @Override
-        public String getKey(Pod pod) {
-            return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
-        }
-
-        @Override
-        public Pod put(String key, Pod pod) {
-            return slim(key, versions.put(key, pod.getMetadata().getResourceVersion()));
-        }
-
-        @Override
-        public Pod remove(String key) {
-            return slim(key, versions.remove(key));
-        }
-
-        @Override
-        public Stream<String> keySet() {
-            return versions.keySet().stream();
-        }
-
-        @Override
-        public Stream<Pod> values() {
-            return versions.entrySet().stream().map(e -> slim(e.getKey(), e.getValue()));
-        }
-
-        @Override
-        public int size() {
-            return versions.size();
-        }
-
-        @Override
-        public Pod get(String key) {
-            return slim(key, versions.get(key));
-        }
-
-        @Override
-        public boolean isFullState() {
-            return false;
-        }
-
-        private static Pod slim(String key, String resourceVersion) {
-            if (resourceVersion == null) {
-                return null;
-            }
-            int slash = key.indexOf('/');
-            return new PodBuilder().withNewMetadata().withNamespace(key.substring(0, slash)).withName(key.substring(slash + 1))
-                    .withResourceVersion(resourceVersion).endMetadata().build();
-        }
-    }
-
     /** etcd's database size, total and in use (what a compaction left live), from its metrics; -1 where it does not say. */
     private record EtcdSize(double totalBytes, double inUseBytes) {
         static EtcdSize read() throws IOException, InterruptedException {
@@ -789,55 +487,6 @@ public final class ScaleBenchmark {
 
         double inUseMiB() {
             return inUseBytes < 0 ? -1 : inUseBytes / (1 << 20);
-        }
-    }
-
-    /** Samples the operator's heap (from its metrics endpoint) and its peak RSS (from /proc). */
-    private static final class MemorySampler {
-        private final OperatorProcess operator;
-        private final HttpClient http = HttpClient.newHttpClient();
-        private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        private volatile double peakHeapBytes;
-
-        MemorySampler(OperatorProcess operator) {
-            this.operator = operator;
-        }
-
-        void start() {
-            timer.scheduleAtFixedRate(this::sample, 0, 500, TimeUnit.MILLISECONDS);
-        }
-
-        void stop() throws InterruptedException {
-            timer.shutdown();
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        }
-
-        private void sample() {
-            try {
-                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.port() + "/q/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                double heap = metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-                peakHeapBytes = Math.max(peakHeapBytes, heap);
-            } catch (IOException | RuntimeException e) {
-                // the operator may be busy; the next sample counts
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        double peakHeapMiB() {
-            return peakHeapBytes / (1 << 20);
-        }
-
-        /** VmHWM: the largest resident set the process has had (since it started: the peak over this width and those before). */
-        double peakRssMiB() throws IOException {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(operator.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-            return -1;
         }
     }
 
