@@ -66,7 +66,9 @@ class DevStackTest {
 
     @BeforeAll
     static void startTheDevStack() throws IOException {
-        stack = ControlPlane.devStack(ControlPlane.projectDir(), "dev-stack-e2e", PORT_OFFSET);
+        // the tests read finished task Pods back (their nodes, their image): the operator keeps them
+        stack = ControlPlane.devStack(ControlPlane.projectDir(), "dev-stack-e2e", PORT_OFFSET,
+                Map.of("STRATOFLOW_DELETE_SUCCEEDED_PODS", "false"));
         stack.start();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(stack.kubeconfig()))).build();
         for (HasMetadata pool : Fixtures.load(Fixtures.examples().resolve("compute-pools.yaml"))) {
