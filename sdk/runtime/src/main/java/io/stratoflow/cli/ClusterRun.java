@@ -51,10 +51,19 @@ final class ClusterRun {
                     try {
                         Runtime.getRuntime().removeShutdownHook(stopper);
                     } catch (IllegalStateException shuttingDown) {
-                        // the hook is running: it stops the Run
+                        // the hook is running: it stops the Run, with this connection, which must stay open until it is done
+                        awaitStop(stopper);
                     }
                 }
             }
+        }
+    }
+
+    private static void awaitStop(Thread stopper) {
+        try {
+            stopper.join(STOP_WAIT.plusSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
