@@ -46,8 +46,6 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
      */
     static final Duration REFRESH = Duration.ofSeconds(5);
 
-    public static final String NODE_POOL_FOUND = "NodePoolFound";
-
     @Inject
     PoolQueue poolQueue;
 
@@ -112,17 +110,17 @@ public class ComputePoolReconciler implements Reconciler<ComputePool> {
     private void describeNodePool(ComputePool pool, ComputePoolStatus status, Context<ComputePool> context, long generation, Instant now) {
         if (pool.getSpec().nodePool == null) {
             status.nodePool = null;
-            Conditions.remove(status.conditions, NODE_POOL_FOUND);
+            Conditions.remove(status.conditions, NodePoolReader.CONDITION);
             return;
         }
         NodePoolReader.Reading reading = nodePools.read(context.getClient(), pool.getSpec().nodePool, now);
         status.nodePool = reading.status();
         switch (reading.found()) {
-            case FOUND -> Conditions.set(status.conditions, NODE_POOL_FOUND, true, "Found", reading.message(), generation, now);
-            case MISSING -> Conditions.set(status.conditions, NODE_POOL_FOUND, false, "NotFound", reading.message(), generation, now);
-            case NO_KARPENTER_API -> Conditions.setUnknown(status.conditions, NODE_POOL_FOUND, "NoKarpenterAPI", reading.message(),
+            case FOUND -> Conditions.set(status.conditions, NodePoolReader.CONDITION, true, "Found", reading.message(), generation, now);
+            case MISSING -> Conditions.set(status.conditions, NodePoolReader.CONDITION, false, "NotFound", reading.message(), generation, now);
+            case NO_KARPENTER_API -> Conditions.setUnknown(status.conditions, NodePoolReader.CONDITION, "NoKarpenterAPI", reading.message(),
                     generation, now);
-            case FORBIDDEN -> Conditions.setUnknown(status.conditions, NODE_POOL_FOUND, "Forbidden", reading.message(), generation, now);
+            case FORBIDDEN -> Conditions.setUnknown(status.conditions, NodePoolReader.CONDITION, "Forbidden", reading.message(), generation, now);
         }
     }
 

@@ -21,6 +21,8 @@ public final class NodePoolReader {
 
     public static final String API_VERSION = "karpenter.sh/v1";
     public static final String KIND = "NodePool";
+    /** The ComputePool's condition that says whether its node pool was found. */
+    public static final String CONDITION = "NodePoolFound";
 
     /** Whether the operator found the node pool, and why not. */
     public enum Found {

@@ -82,7 +82,7 @@ public final class PoolDirectory {
             return false;
         }
         return pool.getStatus() == null || pool.getStatus().conditions.stream()
-                .noneMatch(c -> "NodePoolFound".equals(c.getType()) && "False".equals(c.getStatus()));
+                .noneMatch(c -> NodePoolReader.CONDITION.equals(c.getType()) && "False".equals(c.getStatus()));
     }
 
     private Resolution refuse(StepSpec step, TaskResources resources, String what, List<String> excess) {

@@ -171,7 +171,6 @@ public class RunReconciler implements Reconciler<Run> {
             if (finalState != null) {
                 taskPods.deleteRecorded(client, run, finalState, taskPods(run, context));
             }
-            taskPods.forget(run);
             pacer.forget(id);
             failures.forget(id);
             Duration retry = runRecorder.recordEnded(client, run, context, generation, now);
@@ -210,7 +209,8 @@ public class RunReconciler implements Reconciler<Run> {
         Map<String, Pod> pods = taskPods(run, context);
         TaskObserver.Observed observed = TaskObserver.observe(state, run.getMetadata().getName(), pods, now);
         List<Observation> observations = new ArrayList<>(observed.observations());
-        observations.addAll(taskPods.giveUpOnUnschedulable(client, run, status.pinnedFlow, observed.unschedulable(), pools));
+        List<TaskObserver.Unschedulable> waitingForNodes = taskPods.waitingForNodes(run, status.pinnedFlow, observed.unschedulable(), pools);
+        observations.addAll(taskPods.giveUpOnUnschedulable(client, run, status.pinnedFlow, observed.unschedulable(), waitingForNodes));
         observations.addAll(externalTasks.observe(state, status.pinnedFlow, run.getMetadata().getName()));
         if (run.getSpec().stop) {
             observations.add(new Observation.StopRequested("Stopped: spec.stop is true"));
@@ -231,8 +231,7 @@ public class RunReconciler implements Reconciler<Run> {
         // the parameters are resolved only for a mixed run: for a resumed Run that reads its origin
         status.externalTasks = state.phase().isFinal() || !ExternalTasks.hasAny(status.pinnedFlow) ? new ArrayList<>()
                 : externalTasks.pending(state, status.pinnedFlow, graph, run.getMetadata().getName(), RunParameters.of(run, context));
-        describeWaiting(status, observed.unschedulable(), taskPods.waitingForNodes(run, status.pinnedFlow, observed.unschedulable(), pools),
-                created, generation, now, client, run);
+        describeWaiting(status, observed.unschedulable(), waitingForNodes, created, generation, now, client, run);
 
         writeStatus(run, before, context);
         taskPods.deleteRecorded(client, run, state, pods);
@@ -350,16 +349,16 @@ public class RunReconciler implements Reconciler<Run> {
 
     /** A condition (and an Event when it turns true) for task Pods that wait on something that will not change by itself. */
     private static void describe(RunStatus status, List<TaskObserver.Unschedulable> waiting, String type, String what, String okReason,
-                                 String okMessage, long generation, Instant now, KubernetesClient client, Run run) {
+                                 String okMessage, boolean warning, long generation, Instant now, KubernetesClient client, Run run) {
         if (!waiting.isEmpty()) {
             TaskObserver.Unschedulable first = waiting.get(0);
             String message = waiting.size() + " task(s) " + what + "; task " + first.task() + " (Pod " + first.pod() + "): " + first.message();
             boolean isNew = Conditions.find(status.conditions, type).map(c -> !"True".equals(c.getStatus())).orElse(true);
             Conditions.set(status.conditions, type, true, type, message, generation, now);
-            if (isNew && type.equals("WaitingForNodes")) {
-                RunEvents.normal(client, run, type, message);
-            } else if (isNew) {
+            if (isNew && warning) {
                 RunEvents.warning(client, run, type, message);
+            } else if (isNew) {
+                RunEvents.normal(client, run, type, message);
             }
         } else if (Conditions.find(status.conditions, type).isPresent()) {
             Conditions.set(status.conditions, type, false, okReason, okMessage, generation, now);
@@ -371,12 +370,12 @@ public class RunReconciler implements Reconciler<Run> {
                                  long generation, Instant now, KubernetesClient client, Run run) {
         List<TaskObserver.Unschedulable> notPlaced = unschedulable.stream().filter(u -> !u.cannotStart() && !waitingForNodes.contains(u)).toList();
         List<TaskObserver.Unschedulable> notStarted = unschedulable.stream().filter(TaskObserver.Unschedulable::cannotStart).toList();
-        describe(status, notPlaced, "Unschedulable", "cannot be scheduled", "Scheduled", "every task Pod could be scheduled",
+        describe(status, notPlaced, "Unschedulable", "cannot be scheduled", "Scheduled", "every task Pod could be scheduled", true,
                 generation, now, client, run);
         describe(status, waitingForNodes, "WaitingForNodes", "wait for the autoscaler to add nodes to their pool", "NodesAvailable",
-                "no task Pod waits for a node", generation, now, client, run);
+                "no task Pod waits for a node", false, generation, now, client, run);
         describe(status, notStarted, "ContainersNotStarting", "cannot start their container", "ContainersStarting",
-                "every task Pod's container could start", generation, now, client, run);
+                "every task Pod's container could start", true, generation, now, client, run);
         if (created.creationError() != null) {
             boolean isNew = Conditions.find(status.conditions, "PodsCreated").map(c -> !c.getMessage().equals(created.creationError())).orElse(true);
             Conditions.set(status.conditions, "PodsCreated", false, "PodCreationFailed", created.creationError(), generation, now);

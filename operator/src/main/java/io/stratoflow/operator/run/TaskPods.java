@@ -194,9 +194,9 @@ public class TaskPods {
      * their pool says nodes can still be added.
      */
     List<Observation> giveUpOnUnschedulable(KubernetesClient client, Run run, FlowResourceSpec flow,
-                                            List<TaskObserver.Unschedulable> unschedulable, List<ComputePool> pools) {
+                                            List<TaskObserver.Unschedulable> unschedulable,
+                                            List<TaskObserver.Unschedulable> waitingForNodes) {
         List<Observation> failures = new ArrayList<>();
-        List<TaskObserver.Unschedulable> waitingForNodes = waitingForNodes(run, flow, unschedulable, pools);
         for (TaskObserver.Unschedulable pending : unschedulable) {
             if (pending.since().compareTo(settings.unschedulableGracePeriod()) < 0 || waitingForNodes.contains(pending)) {
                 continue;
@@ -248,6 +248,7 @@ public class TaskPods {
         String runKey = run.getMetadata().getNamespace() + "/" + run.getMetadata().getName();
         Set<String> sent = deleting.computeIfAbsent(runKey, k -> ConcurrentHashMap.newKeySet());
         sent.retainAll(pods.keySet());
+        int before = sent.size();
         for (Pod pod : pods.values()) {
             String name = pod.getMetadata().getName();
             boolean succeeded = pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase());
@@ -266,10 +267,10 @@ public class TaskPods {
                 }
             });
         }
-    }
-
-    void forget(Run run) {
-        deleting.remove(run.getMetadata().getNamespace() + "/" + run.getMetadata().getName());
+        // nothing in flight and nothing sent: a finished Run leaves no entry behind
+        if (before == 0 && sent.isEmpty()) {
+            deleting.remove(runKey, sent);
+        }
     }
 
     /** Whether the Run's state counts the Pod's task as succeeded; its id reads alike for a step outside a foreach and split 0. */
