@@ -71,12 +71,7 @@ class AdmissionTest {
         client.resource(Flows.fanOut("too-big", 1, "1", "48Gi", "burst")).inNamespace(NAMESPACE).create();
         client.resource(Flows.run("too-big-1", "too-big", 4, 10)).inNamespace(NAMESPACE).create();
 
-        Awaitility.await("Unschedulable condition").atMost(Duration.ofSeconds(60)).until(() -> {
-            Run run = client.resources(Run.class).inNamespace(NAMESPACE).withName("too-big-1").get();
-            return run.getStatus() != null && run.getStatus().conditions.stream()
-                    .anyMatch(c -> c.getType().equals("Unschedulable") && c.getStatus().equals("True"));
-        });
-        Run waiting = client.resources(Run.class).inNamespace(NAMESPACE).withName("too-big-1").get();
+        Run waiting = Runs.awaitCondition(client, NAMESPACE, "too-big-1", "Unschedulable", Duration.ofSeconds(120));
         assertThat(waiting.getStatus().conditions.stream().filter(c -> c.getType().equals("Unschedulable")).findFirst().orElseThrow()
                 .getMessage()).contains("Insufficient memory");
         Run failed = Runs.awaitPhase(client, NAMESPACE, "too-big-1", "Failed", Duration.ofSeconds(90));

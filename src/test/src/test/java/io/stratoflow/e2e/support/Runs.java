@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stratoflow.model.Run;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,58 @@ public final class Runs {
                     return phase.equals(current);
                 });
         return client.resources(Run.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /**
+     * Waits until the Run's condition of that type is True; a timeout, or the Run ending first, fails with what the Run
+     * and its Pods showed, so that a failure on a loaded machine says where it stopped.
+     */
+    public static Run awaitCondition(KubernetesClient client, String namespace, String name, String type, Duration timeout) {
+        try {
+            Awaitility.await("Run " + namespace + "/" + name + " condition " + type).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        Run run = client.resources(Run.class).inNamespace(namespace).withName(name).get();
+                        if (run == null || run.getStatus() == null) {
+                            return false;
+                        }
+                        boolean holds = run.getStatus().conditions.stream().anyMatch(c -> c.getType().equals(type) && c.getStatus().equals("True"));
+                        if (!holds && List.of("Succeeded", "Failed", "Stopped").contains(run.getStatus().phase)) {
+                            throw new AssertionError("Run " + name + " ended " + run.getStatus().phase + " without condition " + type + "; "
+                                    + describe(client, namespace, name));
+                        }
+                        return holds;
+                    });
+        } catch (ConditionTimeoutException expired) {
+            throw new AssertionError("Run " + name + " never showed condition " + type + " within " + timeout + "; "
+                    + describe(client, namespace, name), expired);
+        }
+        return client.resources(Run.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** The Run's phase, message and conditions and its Pods' phases and scheduling, for a failure message. */
+    public static String describe(KubernetesClient client, String namespace, String name) {
+        Run run = client.resources(Run.class).inNamespace(namespace).withName(name).get();
+        if (run == null) {
+            return "the Run does not exist";
+        }
+        StringBuilder text = new StringBuilder();
+        if (run.getStatus() == null) {
+            text.append("no status");
+        } else {
+            text.append("phase ").append(run.getStatus().phase).append(", message ").append(run.getStatus().message).append(", conditions ");
+            run.getStatus().conditions.forEach(c -> text.append(c.getType()).append('=').append(c.getStatus()).append(" (").append(c.getReason())
+                    .append(": ").append(c.getMessage()).append(") "));
+        }
+        text.append("; Pods:");
+        for (Pod pod : pods(client, namespace, name)) {
+            text.append(' ').append(pod.getMetadata().getName()).append(' ').append(pod.getStatus() == null ? "?" : pod.getStatus().getPhase());
+            if (pod.getStatus() != null) {
+                pod.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType()))
+                        .forEach(c -> text.append(" scheduled=").append(c.getStatus()).append(c.getMessage() == null ? "" : " " + c.getMessage()));
+            }
+            text.append(';');
+        }
+        return text.toString();
     }
 
     public static List<Pod> pods(KubernetesClient client, String namespace, String run) {
