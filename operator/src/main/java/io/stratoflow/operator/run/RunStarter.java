@@ -12,8 +12,12 @@ import io.stratoflow.operator.flow.FlowReconciler;
 import io.stratoflow.operator.pods.TaskResources;
 import io.stratoflow.operator.pools.PoolDirectory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What a Run needs before its first Pod: its Flow (in its own namespace, with a valid graph), and
@@ -59,7 +63,7 @@ final class RunStarter {
                         + "but neither the Flow (spec.runner.datastore) nor the operator (chart value datastore.root) names one.");
             }
         }
-        PoolDirectory directory = new PoolDirectory(pools);
+        PoolDirectory directory = new PoolDirectory(withNamedPools(client, flow.getSpec(), pools));
         for (StepSpec step : flow.getSpec().steps) {
             if (ExternalTasks.isExternal(step)) {
                 continue; // runs on the submitting machine, in no pool
@@ -75,5 +79,22 @@ final class RunStarter {
             }
         }
         return new Start(flow.getSpec(), null, null, false);
+    }
+
+    /**
+     * The cached pools, plus any pool a step names that the cache does not hold yet, read from the API server: a
+     * ComputePool applied together with its Run (one {@code kubectl apply -f}) may reach the Run's check before the
+     * operator's watch of pools has seen it, and must not refuse the Run as missing.
+     */
+    private static Collection<ComputePool> withNamedPools(KubernetesClient client, FlowResourceSpec flow, Collection<ComputePool> cached) {
+        Set<String> known = cached.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+        List<ComputePool> pools = new ArrayList<>(cached);
+        flow.steps.stream().filter(step -> !ExternalTasks.isExternal(step) && step.placement != null && step.placement.computePool != null
+                        && !step.placement.computePool.isBlank()).map(step -> step.placement.computePool).distinct()
+                .filter(name -> !known.contains(name))
+                .map(name -> client.resources(ComputePool.class).withName(name).get())
+                .filter(Objects::nonNull)
+                .forEach(pools::add);
+        return pools;
     }
 }
