@@ -29,10 +29,16 @@ public final class PoolDirectory {
         return pools.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
     }
 
-    public Resolution resolve(StepSpec step, TaskResources resources, String namespace) {
+    /** The ComputePool the step names, or null when it runs in the default pool. */
+    public static String namedPool(StepSpec step) {
         String wanted = step.placement == null ? null : step.placement.computePool;
+        return wanted == null || wanted.isBlank() ? null : wanted;
+    }
+
+    public Resolution resolve(StepSpec step, TaskResources resources, String namespace) {
+        String wanted = namedPool(step);
         ComputePool pool;
-        if (wanted != null && !wanted.isBlank()) {
+        if (wanted != null) {
             pool = byName(wanted).orElse(null);
             if (pool == null) {
                 return new Resolution(null, "Step '" + step.name + "' runs in ComputePool '" + wanted + "', which does not exist"

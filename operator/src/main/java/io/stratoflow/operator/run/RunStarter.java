@@ -89,9 +89,8 @@ final class RunStarter {
     private static Collection<ComputePool> withNamedPools(KubernetesClient client, FlowResourceSpec flow, Collection<ComputePool> cached) {
         Set<String> known = cached.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
         List<ComputePool> pools = new ArrayList<>(cached);
-        flow.steps.stream().filter(step -> !ExternalTasks.isExternal(step) && step.placement != null && step.placement.computePool != null
-                        && !step.placement.computePool.isBlank()).map(step -> step.placement.computePool).distinct()
-                .filter(name -> !known.contains(name))
+        flow.steps.stream().filter(step -> !ExternalTasks.isExternal(step)).map(PoolDirectory::namedPool)
+                .filter(name -> name != null && !known.contains(name)).distinct()
                 .map(name -> client.resources(ComputePool.class).withName(name).get())
                 .filter(Objects::nonNull)
                 .forEach(pools::add);

@@ -12,6 +12,8 @@ import java.util.List;
 /** Waiting for Runs and reading their Pods. */
 public final class Runs {
 
+    private static final List<String> FINAL_PHASES = List.of("Succeeded", "Failed", "Stopped");
+
     private Runs() {
     }
 
@@ -20,7 +22,7 @@ public final class Runs {
                 .until(() -> {
                     Run run = client.resources(Run.class).inNamespace(namespace).withName(name).get();
                     String current = run == null || run.getStatus() == null ? null : run.getStatus().phase;
-                    if (current != null && !current.equals(phase) && List.of("Succeeded", "Failed", "Stopped").contains(current)) {
+                    if (current != null && !current.equals(phase) && FINAL_PHASES.contains(current)) {
                         throw new AssertionError("Run " + name + " ended " + current + " instead of " + phase + ": " + run.getStatus().message);
                     }
                     return phase.equals(current);
@@ -41,7 +43,7 @@ public final class Runs {
                             return false;
                         }
                         boolean holds = run.getStatus().conditions.stream().anyMatch(c -> c.getType().equals(type) && c.getStatus().equals("True"));
-                        if (!holds && List.of("Succeeded", "Failed", "Stopped").contains(run.getStatus().phase)) {
+                        if (!holds && FINAL_PHASES.contains(run.getStatus().phase)) {
                             throw new AssertionError("Run " + name + " ended " + run.getStatus().phase + " without condition " + type + "; "
                                     + describe(client, namespace, name));
                         }
