@@ -37,9 +37,8 @@ import java.util.concurrent.Semaphore;
  * heap. Not a test: a program that prints figures.
  *
  * <pre>
- * ./mvnw -q -pl sdk/datastore -am install -DskipTests
- * ./mvnw -q -pl sdk/datastore test-compile exec:exec                          # 6 GiB, both contents, -Xmx256m
- * ./mvnw -q -pl sdk/datastore test-compile exec:exec -Dbench.args="1 random"   # 1 GiB of random bytes
+ * ./mvnw -q -pl sdk/datastore -am -Pbenchmark test-compile exec:exec                            # 6 GiB, both contents, -Xmx256m
+ * ./mvnw -q -pl sdk/datastore -am -Pbenchmark test-compile exec:exec -Dbench.args="1 random"   # 1 GiB of random bytes
  * </pre>
  *
  * Arguments: the size in GiB (default 6), then which contents (default both):

@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * its parts. Times between Pod events are taken by a watch in this JVM (the API's timestamps have
  * one-second resolution); times inside the container come from the task runner's report.
  *
- * <pre>./mvnw -q install -DskipTests && ./mvnw -q -pl src/test exec:exec -Dbench=io.stratoflow.e2e.bench.PodPathBenchmark -DbenchArgs=100</pre>
+ * <pre>./mvnw -q install -DskipTests && ./mvnw -q -pl src/test -Pbenchmark exec:exec -Dbench=io.stratoflow.e2e.bench.PodPathBenchmark -DbenchArgs=100</pre>
  */
 public final class PodPathBenchmark {
 
