@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Builds the product's images into {@code <output>/<name>.oci.tar} and lists them (reference, manifest digest, sizes)
- * in {@code <output>/images.properties}. Run by the images module in package; see README "Container images".
+ * in {@code <output>/images.properties}. Run by the images module in package; see docs/operations.md, "Container images".
  */
 public final class BuildImages {
 

@@ -70,7 +70,7 @@ import java.util.stream.IntStream;
  * the scheduler and KWOK work through a measurement's Pods long after they were created or deleted.
  *
  * <p>Run: {@code ./mvnw -q -pl src/test -Pbenchmark exec:exec -DbenchArgs="1000 10000 100000"} after
- * {@code ./mvnw -q install -DskipTests} (see the README);
+ * {@code ./mvnw -q install -DskipTests} (see docs/benchmarks.md);
  * {@code STRATOFLOW_BENCH_OPERATOR_JAVA_OPTIONS} adds JVM options to the operator (e.g. a flight recording).
  */
 public final class ScaleBenchmark {
