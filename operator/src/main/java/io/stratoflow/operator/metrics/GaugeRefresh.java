@@ -1,5 +1,6 @@
 package io.stratoflow.operator.metrics;
 
+import io.stratoflow.operator.periodic.PeriodicJob;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Recomputes the gauges read from the operator's caches every few seconds, on one thread of its own. Not at scrape time:
@@ -27,15 +29,10 @@ class GaugeRefresh {
         return thread;
     });
 
-    void every(String what, Runnable refresh) {
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                refresh.run();
-            } catch (RuntimeException e) {
-                // one failed refresh must not stop the next ones
-                LOG.warnf(e, "Could not refresh the metrics of %s", what);
-            }
-        }, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    /** Runs {@code refresh} every {@link #EVERY} once what it reads is {@code ready}, whatever one run throws. */
+    void every(String what, BooleanSupplier ready, Runnable refresh) {
+        PeriodicJob job = new PeriodicJob("refresh the metrics of " + what, ready, refresh, LOG);
+        timer.scheduleWithFixedDelay(job, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.ComputePoolStatus;
 import io.stratoflow.model.PoolResources;
+import io.stratoflow.operator.periodic.InformerCaches;
 import io.stratoflow.operator.pools.PoolQuantities;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,7 +50,7 @@ public class PoolGauges {
     public void readFrom(ResourceCache<ComputePool> poolCache) {
         cache = poolCache;
         if (reading.compareAndSet(false, true)) {
-            refresh.every("ComputePools", this::read);
+            refresh.every("ComputePools", () -> InformerCaches.started(cache), this::read);
         }
     }
 

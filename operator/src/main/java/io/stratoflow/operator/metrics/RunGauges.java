@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.stratoflow.model.Run;
+import io.stratoflow.operator.periodic.InformerCaches;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -34,7 +35,7 @@ public class RunGauges {
     public void countFrom(ResourceCache<Run> runCache) {
         cache = runCache;
         if (counting.compareAndSet(false, true)) {
-            refresh.every("Runs", this::count);
+            refresh.every("Runs", () -> InformerCaches.started(cache), this::count);
         }
     }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.runtime.StartupEvent;
 import io.stratoflow.model.Run;
 import io.stratoflow.operator.config.LeaderElection;
+import io.stratoflow.operator.periodic.PeriodicJob;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,7 +56,8 @@ public class ApiServerWatch {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(PeriodicJob.always("probe the API server", this::check, LOG), PERIOD_MILLIS, PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy

@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.Run;
+import io.stratoflow.operator.periodic.InformerCaches;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -24,20 +25,26 @@ public class RunCache {
         this.pools = pools;
     }
 
+    /** Whether both caches have started: before that they hold nothing, and the lists below are empty. */
+    public boolean ready() {
+        return InformerCaches.started(runs) && InformerCaches.started(pools);
+    }
+
     /** Every cached Run; none until the Run controller has started. */
     public List<Run> runs() {
         IndexerResourceCache<Run> current = runs;
-        return current == null ? List.of() : current.list().toList();
+        return InformerCaches.started(current) ? current.list().toList() : List.of();
     }
 
     public Optional<Run> run(String namespace, String name) {
         IndexerResourceCache<Run> current = runs;
-        return current == null ? Optional.empty()
-                : current.get(new io.javaoperatorsdk.operator.processing.event.ResourceID(name, namespace));
+        return InformerCaches.started(current)
+                ? current.get(new io.javaoperatorsdk.operator.processing.event.ResourceID(name, namespace)) : Optional.empty();
     }
 
+    /** Every cached ComputePool; none until the Run controller has started. */
     public List<ComputePool> pools() {
         InformerEventSource<ComputePool, Run> current = pools;
-        return current == null ? List.of() : current.list().toList();
+        return InformerCaches.started(current) ? current.list().toList() : List.of();
     }
 }

@@ -3,11 +3,13 @@ package io.stratoflow.operator.web;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.stratoflow.model.ComputePool;
+import io.stratoflow.operator.periodic.PeriodicJob;
 import io.stratoflow.operator.run.RunCache;
 import io.stratoflow.view.PoolSample;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class PoolHistory {
 
+    private static final Logger LOG = Logger.getLogger(PoolHistory.class);
     static final int PERIOD_SECONDS = 15;
     static final int SAMPLES = 240;
 
@@ -42,13 +45,18 @@ public class PoolHistory {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleAtFixedRate(this::sampleNow, 1, PERIOD_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(sampling(), 1, PERIOD_SECONDS, TimeUnit.SECONDS);
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (timer != null) {
             timer.shutdownNow();
         }
+    }
+
+    /** What the timer runs: a sample once the pools can be read, and every period after, whatever one run threw. */
+    PeriodicJob sampling() {
+        return new PeriodicJob("sample the pools' demand and nodes for the Status view", cache::ready, this::sampleNow, LOG);
     }
 
     void sampleNow() {
