@@ -9,10 +9,12 @@ import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.datastore.TaskRecord;
 import io.stratoflow.datastore.storage.S3Settings;
+import io.stratoflow.e2e.support.Browser;
 import io.stratoflow.e2e.support.ControlPlane;
 import io.stratoflow.e2e.support.Fixtures;
 import io.stratoflow.e2e.support.Runs;
 import io.stratoflow.model.ComputePool;
+import io.stratoflow.model.TaskPodKeys;
 import io.stratoflow.model.Run;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -156,6 +158,49 @@ class DevStackTest {
         assertThat(clusterRun.artifact("best")).isEqualTo(localBest);
         assertThat(clusterRun.step("train").tasks()).hasSize(4);
         assertThat(clusterRun.step("start").tasks().get(0).stdout()).contains("Training 4 models");
+    }
+
+    /**
+     * The web view as the chart deploys it (served by the operator's Pod, anonymous on the dev stack), in a real browser:
+     * a run started with {@code run --with kubernetes} in the Runs view, its graph, a task's log and an artifact in its
+     * Run view, and samples of demand and nodes for the pool its tasks ran in in the Status view. Screenshots of each view
+     * go to target/screenshots.
+     */
+    @Test
+    void theOperatorsWebViewShowsACliRunItsLogAndArtifactsAndThePoolsDemandInABrowser() throws Exception {
+        FlowCliProcess cli = FlowCliProcess.start(ScalableFlow.class, environment(), work, "run", "--with", "kubernetes", "--rounds", "2000");
+        assertThat(cli.awaitExit(Duration.ofMinutes(6))).as(cli.output()).isZero();
+        String run = cli.find("Run ScalableFlow/([a-z0-9-]+) created");
+        String pool = Runs.pods(client, NAMESPACE, run, "train").get(0).getMetadata().getLabels().get(TaskPodKeys.POOL_LABEL);
+        assertThat(pool).as("the pool label of the train Pods").isNotBlank();
+        String view = "http://127.0.0.1:" + (18081 + PORT_OFFSET) + "/";
+        Path screenshots = ControlPlane.projectDir().resolve("src/test/target/screenshots");
+
+        try (Browser browser = Browser.open(Duration.ofSeconds(60))) {
+            browser.go(view + "#/runs");
+            String row = "#runs tr[data-href$='/" + run + "']";
+            browser.await(d -> browser.text(row).contains("Succeeded"));
+            assertThat(browser.text(row)).contains(run);
+            browser.screenshot(screenshots.resolve("runs.png"));
+
+            browser.click(row);
+            browser.await(d -> browser.all("#steps tbody tr").size() == 4 && !browser.all("#graph canvas").isEmpty());
+            browser.click("#steps tr[data-step=end]");
+            browser.click("#task-table tr[data-task='0']");
+            browser.await(d -> browser.text("#log").contains("Best model:"));
+            browser.await(d -> browser.all("#artifact-table tbody tr").stream().anyMatch(r -> r.getText().startsWith("best")));
+            String best = best("ScalableFlow", run);
+            assertThat(browser.all("#artifact-table tbody tr")).anySatisfy(r -> assertThat(r.getText()).startsWith("best").contains(best));
+            browser.screenshot(screenshots.resolve("run.png"));
+
+            browser.go(view + "#/status");
+            String samples = "const chart = name => echarts.getInstanceByDom(document.querySelector(`[data-${name}=\"" + pool + "\"]`));"
+                    + "const length = (name, series) => chart(name) ? chart(name).getOption().series.find(s => s.name === series)"
+                    + ".data.filter(point => point[1] !== null).length : 0;"
+                    + "return [length('demand', 'CPU'), length('nodes', 'nodes')];";
+            browser.await(d -> ((List<?>) browser.script(samples)).stream().allMatch(n -> ((Number) n).longValue() > 0));
+            browser.screenshot(screenshots.resolve("status.png"));
+        }
     }
 
     @Test
