@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +40,7 @@ public sealed class RunStore permits LocalRunStore {
     /** Created exclusively when a run id is taken, so that two runs never share an id. */
     public static final String RUN_CLAIM = "run.claim";
 
+    private static final Pattern TASK_ID = Pattern.compile("\\d+(\\.\\d+)*");
     private static final Pattern LOG = Pattern.compile("attempt-(\\d+)\\.([a-z]+)\\.log");
 
     private final Storage storage;
@@ -164,6 +167,54 @@ public sealed class RunStore permits LocalRunStore {
         } catch (IOException e) {
             throw new DatastoreException("Cannot read " + key + " from the datastore at " + storage.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens an attempt's log from a byte offset, so that a reader following a growing log fetches only what is new;
+     * empty when it has no log.
+     */
+    public Optional<InputStream> openLog(String flow, String runId, String step, String taskId, int attempt, String stream, long offset) {
+        String key = logKey(flow, runId, step, taskId, attempt, stream);
+        try {
+            return Optional.of(storage.read(key, offset));
+        } catch (MissingKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new DatastoreException("Cannot read " + key + " from the datastore at " + storage.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Every log of a run's tasks with its size, and which tasks have ended, from ONE listing of the run's keys: how a
+     * follower of a whole run finds what grew without a request per task.
+     */
+    public RunOutputListing listOutput(String flow, String runId) {
+        String prefix = runKey(flow, runId);
+        List<Storage.SizedKey> keys;
+        try {
+            keys = storage.listRecursively(prefix);
+        } catch (IOException e) {
+            throw new DatastoreException("Cannot list " + prefix + " in the datastore at " + storage.describe() + ": " + e.getMessage(), e);
+        }
+        List<RunOutputListing.TaskLog> logs = new ArrayList<>();
+        Set<String> ended = new HashSet<>();
+        for (Storage.SizedKey key : keys) {
+            String[] parts = key.key().split("/");
+            if (parts.length != 3 || !TASK_ID.matcher(parts[1]).matches()) {
+                continue;
+            }
+            Matcher log = LOG.matcher(parts[2]);
+            if (log.matches()) {
+                logs.add(new RunOutputListing.TaskLog(parts[0], parts[1], Integer.parseInt(log.group(1)), log.group(2), key.size()));
+            } else if (parts[2].equals(TASK_RECORD)) {
+                ended.add(parts[0] + "/" + parts[1]);
+            }
+        }
+        logs.sort(Comparator.comparing(RunOutputListing.TaskLog::step)
+                .thenComparing(RunOutputListing.TaskLog::taskId, RunStore::compareTaskIds)
+                .thenComparingInt(RunOutputListing.TaskLog::attempt)
+                .thenComparing(RunOutputListing.TaskLog::stream, Comparator.reverseOrder()));
+        return new RunOutputListing(List.copyOf(logs), Set.copyOf(ended));
     }
 
     /** The latest attempt of a task that has a log on this stream. */

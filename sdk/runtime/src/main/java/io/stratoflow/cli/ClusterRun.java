@@ -30,9 +30,10 @@ final class ClusterRun {
      * @param resume  the run to resume and from which step, or null for a new run
      * @param runName the Run's name, or null for one made of the flow's name and the time
      * @param mixed   whether the steps without {@code @Kubernetes} run here (a mixed run) instead of on the cluster
+     * @param taskOutput how much of what the tasks print to show while the run runs
      */
     int run(String namespace, Map<String, Object> parameters, KubernetesDecorator decorator, int maxWorkers, int maxNumSplits,
-            ResumeSpec resume, String runName, boolean mixed) {
+            ResumeSpec resume, String runName, boolean mixed, TaskOutputMode taskOutput) {
         try (ClusterConnection cluster = ClusterConnection.open(namespace, context.environment)) {
             ClusterSubmitter submitter = new ClusterSubmitter(cluster, context.err);
             submitter.checkInstalled();
@@ -43,7 +44,8 @@ final class ClusterRun {
                 Runtime.getRuntime().addShutdownHook(stopper);
                 try {
                     return new ClusterRunFollower(cluster, datastore, context.flow.graph().topologicalOrder(), context.flow.name(),
-                            context.out, context.err, context.terminal, ClusterRunFollower.PICKUP_TIMEOUT).follow(name, mixed);
+                            context.out, context.err, context.terminal, ClusterRunFollower.PICKUP_TIMEOUT, taskOutput, resume != null)
+                            .follow(name, mixed);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return 1;

@@ -21,8 +21,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Follows a Run on the cluster until it ends: per-step progress as a local run shows it, the tail of a failed task's
- * log from the datastore, and the exit code of a local run (0 succeeded, 1 not).
+ * Follows a Run on the cluster until it ends: per-step progress as a local run shows it, what its tasks print (see
+ * {@link TaskOutputPrinter}), the tail of a failed task's log from the datastore when its output was not printed, and
+ * the exit code of a local run (0 succeeded, 1 not).
  */
 final class ClusterRunFollower {
 
@@ -30,6 +31,8 @@ final class ClusterRunFollower {
     static final Duration PICKUP_TIMEOUT = Duration.ofSeconds(30);
     private static final long POLL_MILLIS = 500;
     private static final int LOG_TAIL_LINES = 20;
+    /** Failed tasks whose last lines the report shows, when their output was not printed while they ran. */
+    private static final int FAILED_TAILS = 3;
 
     private final ClusterConnection cluster;
     private final Datastore datastore;
@@ -39,9 +42,15 @@ final class ClusterRunFollower {
     private final PrintStream err;
     private final ProgressLine progress;
     private final Duration pickupTimeout;
+    private final TaskOutputMode taskOutput;
+    private final boolean resumed;
 
+    /**
+     * @param taskOutput how much of its tasks' output to print while the Run runs
+     * @param resumed    whether the Run resumes another (its cloned tasks' output is not printed again)
+     */
     ClusterRunFollower(ClusterConnection cluster, Datastore datastore, List<String> stepOrder, String flowName, PrintStream out,
-                       PrintStream err, boolean terminal, Duration pickupTimeout) {
+                       PrintStream err, boolean terminal, Duration pickupTimeout, TaskOutputMode taskOutput, boolean resumed) {
         this.cluster = cluster;
         this.datastore = datastore;
         this.stepOrder = stepOrder;
@@ -50,13 +59,19 @@ final class ClusterRunFollower {
         this.err = err;
         this.progress = new ProgressLine(out, terminal);
         this.pickupTimeout = pickupTimeout;
+        this.taskOutput = taskOutput;
+        this.resumed = resumed;
     }
 
     /** @param mixed whether this machine runs the Run's external tasks */
     int follow(String runName, boolean mixed) throws InterruptedException {
         LaptopTasks laptop = mixed ? new LaptopTasks(datastore, runName, progress, out, err) : null;
+        // a laptop task's output is printed as it runs here, not again from the datastore
+        TaskOutputPrinter printer = new TaskOutputPrinter(datastore.runs(), datastore.location().describe(), flowName, runName,
+                new ShownTasks(taskOutput, ShownTasks.PER_STEP), (step, task) -> laptop != null && laptop.runsHere(step, task), resumed,
+                progress, out, err);
         try {
-            return follow(runName, laptop);
+            return follow(runName, laptop, printer);
         } finally {
             if (laptop != null) {
                 laptop.destroyRemaining();
@@ -64,7 +79,7 @@ final class ClusterRunFollower {
         }
     }
 
-    private int follow(String runName, LaptopTasks laptop) throws InterruptedException {
+    private int follow(String runName, LaptopTasks laptop, TaskOutputPrinter printer) throws InterruptedException {
         long start = System.nanoTime();
         out.println("Run " + flowName + "/" + runName + " created in namespace " + cluster.namespace() + "; following it "
                 + "(kubectl -n " + cluster.namespace() + " get run " + runName + ").");
@@ -85,14 +100,18 @@ final class ClusterRunFollower {
                 if (laptop != null && status.externalTasks != null) {
                     laptop.offer(status.externalTasks);
                 }
-                boolean over = isFinal(status.phase);
-                if (over && laptop != null) {
-                    laptop.finish();
+                if (isFinal(status.phase)) {
+                    if (laptop != null) {
+                        laptop.finish();
+                    }
+                    List<FailedTask> failed = status.phase.equals("Succeeded") ? List.of() : failedTasks(runName);
+                    failed.forEach(task -> printer.failed(task.step(), task.taskId()));
+                    printer.finish();
+                    progress.show(line(status), true);
+                    return report(runName, status, System.nanoTime() - start, failed, printer);
                 }
-                progress.show(line(status), over);
-                if (over) {
-                    return report(runName, status, System.nanoTime() - start);
-                }
+                printer.passIfDue();
+                progress.show(line(status), false);
             }
             Thread.sleep(POLL_MILLIS);
         }
@@ -118,7 +137,7 @@ final class ClusterRunFollower {
         return text.toString();
     }
 
-    private int report(String runName, RunStatus status, long nanos) {
+    private int report(String runName, RunStatus status, long nanos, List<FailedTask> failed, TaskOutputPrinter printer) {
         String duration = String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
         String run = flowName + "/" + runName;
         if (status.phase.equals("Succeeded")) {
@@ -126,21 +145,31 @@ final class ClusterRunFollower {
             return 0;
         }
         err.println("Run " + run + " " + status.phase.toLowerCase(Locale.ROOT) + " after " + duration + ": " + status.message);
-        failedTasks(runName).forEach(pod -> showLogTail(runName, pod));
+        int tails = 0;
+        for (FailedTask task : failed) {
+            String path = runName + "/" + task.step() + "/" + task.taskId();
+            if (printer.printed(task.step(), task.taskId())) {
+                err.println("  Task " + path + " failed; its output is above. Full logs: logs " + path);
+            } else if (tails++ < FAILED_TAILS) {
+                showLogTail(runName, task.step(), task.taskId());
+            }
+        }
         return 1;
     }
 
-    private List<Pod> failedTasks(String runName) {
-        return cluster.client().pods().inNamespace(cluster.namespace()).withLabel(TaskPodKeys.RUN_LABEL, runName).list().getItems()
-                .stream().filter(p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase())).limit(3).toList();
+    /** A task whose Pod failed. */
+    private record FailedTask(String step, String taskId) {
     }
 
-    private void showLogTail(String runName, Pod pod) {
-        String step = pod.getMetadata().getAnnotations().get(TaskPodKeys.STEP_ANNOTATION);
-        String task = pod.getMetadata().getAnnotations().get(TaskPodKeys.TASK_ANNOTATION);
-        if (step == null || task == null) {
-            return;
-        }
+    private List<FailedTask> failedTasks(String runName) {
+        return cluster.client().pods().inNamespace(cluster.namespace()).withLabel(TaskPodKeys.RUN_LABEL, runName).list().getItems()
+                .stream().filter(p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()))
+                .map(Pod::getMetadata).filter(m -> m.getAnnotations() != null)
+                .map(m -> new FailedTask(m.getAnnotations().get(TaskPodKeys.STEP_ANNOTATION), m.getAnnotations().get(TaskPodKeys.TASK_ANNOTATION)))
+                .filter(t -> t.step() != null && t.taskId() != null).distinct().toList();
+    }
+
+    private void showLogTail(String runName, String step, String task) {
         String path = runName + "/" + step + "/" + task;
         Deque<String> tail = new ArrayDeque<>();
         for (String stream : List.of("stdout", "stderr")) {

@@ -23,10 +23,12 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
     private final ProgressLine progressLine;
     private static final int MAX_LINES_PER_TASK = 20;
 
+    private final TaskOutputMode taskOutput;
     private String runId = "";
 
-    ConsoleProgress(PrintStream out, FlowGraph graph, boolean terminal) {
+    ConsoleProgress(PrintStream out, FlowGraph graph, boolean terminal, TaskOutputMode taskOutput) {
         this.out = out;
+        this.taskOutput = taskOutput;
         this.graph = graph;
         this.progressLine = new ProgressLine(out, terminal);
     }
@@ -45,6 +47,9 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
     /** Shows what a task printed, prefixed with the task, the way Metaflow's local runs do. */
     @Override
     public void taskFinished(TaskKey task, int attempt, boolean succeeded, Path stdout) {
+        if (taskOutput == TaskOutputMode.NONE) {
+            return;
+        }
         List<String> lines;
         try {
             if (!Files.exists(stdout) || Files.size(stdout) == 0) {
@@ -54,7 +59,7 @@ final class ConsoleProgress implements io.stratoflow.runtime.ProgressListener {
         } catch (IOException e) {
             return;
         }
-        String prefix = "[" + runId + "/" + task.step() + "/" + task.taskId() + (attempt > 0 ? " attempt " + attempt : "") + "] ";
+        String prefix = TaskLinePrefix.of(runId, task.step(), task.taskId(), attempt);
         List<String> shownLines = lines;
         progressLine.printAbove(() -> {
             int shown = Math.min(shownLines.size(), MAX_LINES_PER_TASK);

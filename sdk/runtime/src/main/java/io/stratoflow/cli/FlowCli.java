@@ -68,6 +68,7 @@ public final class FlowCli {
         line.setErr(new PrintWriter(err, true));
         ParameterOptions.addTo(line.getSubcommands().get("run").getCommandSpec(), flow);
         ParameterOptions.addTo(line.getSubcommands().get("export").getCommandSpec(), flow);
+        line.setCaseInsensitiveEnumValuesAllowed(true); // --task-output none, as its help spells it
         line.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             if (exception instanceof DatastoreException || exception instanceof IllegalArgumentException
                     || exception instanceof ArtifactSerializationException || exception instanceof UnsupportedOperationException

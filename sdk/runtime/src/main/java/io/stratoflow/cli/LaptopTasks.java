@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +40,7 @@ final class LaptopTasks {
     private static final long FINISH_WAIT_SECONDS = 10;
 
     private final Map<String, Process> started = new HashMap<>();
+    private final Set<String> tasksHere = new HashSet<>();
     private final List<Thread> relays = new java.util.ArrayList<>();
 
     LaptopTasks(Datastore datastore, String runName, ProgressLine progress, PrintStream out, PrintStream err) {
@@ -55,8 +58,14 @@ final class LaptopTasks {
             String key = task.step + "/" + task.taskId + "#" + task.attempt;
             if (!started.containsKey(key)) {
                 started.put(key, start(TaskSpecCodec.decode(task.task)));
+                tasksHere.add(task.step + "/" + task.taskId);
             }
         }
+    }
+
+    /** Whether a task of the run runs (or ran) on this machine. */
+    synchronized boolean runsHere(String step, String taskId) {
+        return tasksHere.contains(step + "/" + taskId);
     }
 
     /**
@@ -108,7 +117,7 @@ final class LaptopTasks {
 
     /** Shows the task's output as a local run does, and records a failure the task could not record itself. */
     private void relay(Process process, TaskSpec spec, Path report) {
-        String prefix = "[" + runName + "/" + spec.step() + "/" + spec.taskId() + (spec.attempt() > 0 ? " attempt " + spec.attempt() : "") + "] ";
+        String prefix = TaskLinePrefix.of(runName, spec.step(), spec.taskId(), spec.attempt());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {

@@ -30,6 +30,9 @@ final class ResumeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Parallelism parallelism = new Parallelism();
 
+    @CommandLine.Mixin
+    TaskOutputOption taskOutput = new TaskOutputOption();
+
     @Option(names = "--with", paramLabel = "<decorator>", description = "Resume on the cluster (as run --with kubernetes[:…]); "
             + "the default for a run that ran there")
     List<String> with = List.of();
@@ -60,7 +63,7 @@ final class ResumeCommand implements Callable<Integer> {
         String from = origin;
         RunOptions options = new RunOptions(Map.of(), parallelism.maxWorkers, parallelism.maxNumSplits, context.maxWorkerHeapMb());
         context.out.println("Resuming " + context.flow.name() + "/" + from + (step == null ? "" : " from step " + step) + ".");
-        return new RunReporter(context).runLocally(datastore, runtime -> runtime.resume(context.flow, from, step, options));
+        return new RunReporter(context, taskOutput.mode).runLocally(datastore, runtime -> runtime.resume(context.flow, from, step, options));
     }
 
     /** A new Run on the cluster that clones the origin's successful tasks before the step, with this machine's code. */
@@ -78,6 +81,6 @@ final class ResumeCommand implements Callable<Integer> {
         resume.step = step;
         context.out.println("Resuming " + context.flow.name() + "/" + originRunId + (step == null ? "" : " from step " + step)
                 + " on the cluster.");
-        return new ClusterRun(context).run(namespace, Map.of(), decorator, parallelism.maxWorkers, parallelism.maxNumSplits, resume, null, false);
+        return new ClusterRun(context).run(namespace, Map.of(), decorator, parallelism.maxWorkers, parallelism.maxNumSplits, resume, null, false, taskOutput.mode);
     }
 }

@@ -21,6 +21,8 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Parallelism parallelism = new Parallelism();
 
+    @CommandLine.Mixin
+    TaskOutputOption taskOutput = new TaskOutputOption();
 
     @Option(names = "--local", description = "Run every step on this machine, ignoring @Kubernetes placement")
     boolean local;
@@ -56,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
                 decorator = KubernetesOverrides.parse(text);
             }
             return new ClusterRun(context).run(namespace, ParameterOptions.values(spec, context.flow), decorator, parallelism.maxWorkers,
-                    parallelism.maxNumSplits, null, runName, false);
+                    parallelism.maxNumSplits, null, runName, false, taskOutput.mode);
         }
         List<String> clusterSteps = context.flow.clusterSteps();
         if (!clusterSteps.isEmpty()) {
@@ -64,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
                 // a mixed run: the operator runs the @Kubernetes steps in Pods, this machine the others
                 try {
                     return new ClusterRun(context).run(namespace, ParameterOptions.values(spec, context.flow), KubernetesDecorator.NONE,
-                            parallelism.maxWorkers, parallelism.maxNumSplits, null, runName, true);
+                            parallelism.maxWorkers, parallelism.maxNumSplits, null, runName, true, taskOutput.mode);
                 } catch (ClusterException e) {
                     throw new ClusterException(e.getMessage() + " (Steps " + clusterSteps + " carry @Kubernetes, which sends them to "
                             + "a cluster; to run every step on this machine instead, add --local.)", e);
@@ -76,6 +78,6 @@ final class RunCommand implements Callable<Integer> {
         Datastore datastore = context.datastore();
         RunOptions options = new RunOptions(ParameterOptions.values(spec, context.flow), parallelism.maxWorkers, parallelism.maxNumSplits,
                 context.maxWorkerHeapMb());
-        return new RunReporter(context).runLocally(datastore, runtime -> runtime.run(context.flow, options));
+        return new RunReporter(context, taskOutput.mode).runLocally(datastore, runtime -> runtime.run(context.flow, options));
     }
 }

@@ -23,14 +23,16 @@ final class RunReporter {
     private static final int LOG_TAIL_LINES = 20;
 
     private final CliContext context;
+    private final TaskOutputMode taskOutput;
 
-    RunReporter(CliContext context) {
+    RunReporter(CliContext context, TaskOutputMode taskOutput) {
         this.context = context;
+        this.taskOutput = taskOutput;
     }
 
     int runLocally(Datastore datastore, Function<LocalRuntime, RunOutcome> start) {
         warnAboutMemory();
-        LocalRuntime runtime = new LocalRuntime(datastore, new ConsoleProgress(context.out, context.flow.graph(), context.terminal));
+        LocalRuntime runtime = new LocalRuntime(datastore, new ConsoleProgress(context.out, context.flow.graph(), context.terminal, taskOutput));
         Thread stopOnInterrupt = new Thread(() -> {
             runtime.requestStop("stopped by the user (Ctrl-C)");
             try {

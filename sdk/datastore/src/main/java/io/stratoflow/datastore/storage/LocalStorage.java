@@ -1,16 +1,23 @@
 package io.stratoflow.datastore.storage;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -77,6 +84,18 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public InputStream read(String key, long offset) throws IOException {
+        Path file = pathOf(key);
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel.position(offset);
+            return Channels.newInputStream(channel);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            throw new MissingKeyException(key, describe());
+        }
+    }
+
+    @Override
     public boolean exists(String key) {
         return Files.isRegularFile(pathOf(key));
     }
@@ -100,6 +119,36 @@ public final class LocalStorage implements Storage {
             return List.of();
         }
         return children;
+    }
+
+    @Override
+    public List<SizedKey> listRecursively(String prefix) throws IOException {
+        String checked = Storage.checkPrefix(prefix);
+        Path dir = checked.isEmpty() ? root : pathOf(checked);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<SizedKey> keys = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path visited, BasicFileAttributes attributes) {
+                return visited.equals(temp) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && !file.getFileName().toString().endsWith(".partial")) {
+                    keys.add(new SizedKey(dir.relativize(file).toString().replace(File.separatorChar, '/'), attributes.size()));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // removed while it was listed
+            }
+        });
+        return keys;
     }
 
     @Override

@@ -259,6 +259,29 @@ public final class S3Storage implements Storage, AutoCloseable {
     }
 
     @Override
+    public InputStream read(String key, long offset) throws IOException {
+        if (offset <= 0) {
+            return read(key);
+        }
+        String objectKey = objectKey(key);
+        try {
+            return new Body(client.getObject(b -> b.bucket(bucket).key(objectKey).range("bytes=" + offset + "-")));
+        } catch (NoSuchKeyException e) {
+            throw new MissingKeyException(key, description);
+        } catch (S3Exception e) {
+            if (isMissingKey(e)) {
+                throw new MissingKeyException(key, description);
+            }
+            if (e.statusCode() == 416) {
+                return InputStream.nullInputStream(); // the object is not longer than the offset
+            }
+            throw failures.translate("GET", objectKey, e);
+        } catch (SdkException e) {
+            throw failures.translate("GET", objectKey, e);
+        }
+    }
+
+    @Override
     public boolean exists(String key) {
         return head(objectKey(key)).isPresent();
     }
@@ -306,6 +329,27 @@ public final class S3Storage implements Storage, AutoCloseable {
             throw failures.translate("LIST", listed, e);
         }
         return entries;
+    }
+
+    @Override
+    public List<SizedKey> listRecursively(String prefix) {
+        String checked = Storage.checkPrefix(prefix);
+        String listed = keyPrefix + (checked.isEmpty() ? "" : checked + "/");
+        List<SizedKey> keys = new ArrayList<>();
+        ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(listed).build();
+        try {
+            for (ListObjectsV2Response page : client.listObjectsV2Paginator(request)) {
+                for (S3Object object : page.contents()) {
+                    String key = object.key().substring(listed.length());
+                    if (!key.isEmpty() && !key.endsWith("/")) {
+                        keys.add(new SizedKey(key, object.size()));
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw failures.translate("LIST", listed, e);
+        }
+        return keys;
     }
 
     @Override

@@ -40,6 +40,15 @@ public interface Storage {
     }
 
     /**
+     * A key found under a prefix at any depth.
+     *
+     * @param key  the key relative to the listed prefix, e.g. {@code train/3/attempt-0.stdout.log}
+     * @param size its length in bytes
+     */
+    record SizedKey(String key, long size) {
+    }
+
+    /**
      * Writes a key from content of unknown length. The key becomes visible atomically when
      * {@code writer} returns; if it throws, nothing is published.
      */
@@ -73,6 +82,27 @@ public interface Storage {
      * slash or not; the empty prefix lists the top level. Unordered; empty when nothing is there.
      */
     List<Entry> list(String prefix) throws IOException;
+
+    /**
+     * Every key under a prefix, at any depth, with its size: what changed under a prefix is
+     * found with one listing (on S3, one request per 1,000 keys) instead of a request per key.
+     * Unordered; empty when nothing is there.
+     */
+    List<SizedKey> listRecursively(String prefix) throws IOException;
+
+    /**
+     * Opens a key from a byte offset to its end, so that a reader of a growing object fetches only
+     * what was added. An offset at or past the end gives an empty stream.
+     */
+    default InputStream read(String key, long offset) throws MissingKeyException, IOException {
+        InputStream in = read(key);
+        try {
+            in.skipNBytes(offset);
+        } catch (java.io.EOFException shorter) {
+            // fewer bytes than the offset: nothing new
+        }
+        return in;
+    }
 
     /** Copies a key to another key of the same store. */
     void copy(String fromKey, String toKey) throws MissingKeyException, IOException;
