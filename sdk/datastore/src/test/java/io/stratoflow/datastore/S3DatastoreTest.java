@@ -150,6 +150,27 @@ class S3DatastoreTest {
     }
 
     @Test
+    void oneListingShowsEveryLogOfARunWithItsSizeAndWhichTasksEnded() throws Exception {
+        RunStore runs = datastore.runs();
+        String run = runs.createRun("LogFlow", 9L);
+        runs.storeLog("LogFlow", run, "train", "10", 0, "stdout", utf8("epoch 1\nepoch 2\n"));
+        runs.storeLog("LogFlow", run, "train", "2", 1, "stderr", utf8("a warning\n"));
+        runs.storeLog("LogFlow", run, "train", "2", 0, "stdout", utf8("tried\n"));
+        runs.writeTask("LogFlow", run, new TaskRecord("train", "2", 1, TaskRecord.SUCCEEDED, Map.of(), null, null, 1, 2, null));
+
+        RunOutputListing listing = runs.listOutput("LogFlow", run);
+        assertThat(listing.logs()).containsExactly(
+                new RunOutputListing.TaskLog("train", "2", 0, "stdout", 6),
+                new RunOutputListing.TaskLog("train", "2", 1, "stderr", 10),
+                new RunOutputListing.TaskLog("train", "10", 0, "stdout", 16));
+        assertThat(listing.ended("train", "2")).isTrue();
+        assertThat(listing.ended("train", "10")).isFalse();
+        assertThat(read(runs.openLog("LogFlow", run, "train", "10", 0, "stdout", 8).orElseThrow())).isEqualTo("epoch 2\n");
+        assertThat(read(runs.openLog("LogFlow", run, "train", "10", 0, "stdout", 16).orElseThrow())).isEmpty();
+        assertThat(runs.openLog("LogFlow", run, "train", "11", 0, "stdout", 3)).isEmpty();
+    }
+
+    @Test
     void identicalArtifactsAreStoredOnce() throws Exception {
         ArtifactRef first = datastore.artifacts().write("a", String.class, "same value");
         ArtifactRef second = datastore.artifacts().write("b", String.class, "same value");

@@ -45,6 +45,27 @@ class LocalStorageTest {
     }
 
     @Test
+    void aRecursiveListingGivesEveryKeyWithItsSizeAndAReadCanStartAtAnOffset() throws Exception {
+        Storage storage = new LocalStorage(root);
+        storage.writeBytes("flows/F/1/train/0/attempt-0.stdout.log", "hello\n".getBytes(StandardCharsets.UTF_8), 0, 6);
+        storage.writeBytes("flows/F/1/train/0/task.json", "{}".getBytes(StandardCharsets.UTF_8), 0, 2);
+        storage.writeBytes("flows/F/1/run.json", "{}".getBytes(StandardCharsets.UTF_8), 0, 2);
+        storage.writeBytes("flows/G/1/run.json", "{}".getBytes(StandardCharsets.UTF_8), 0, 2);
+
+        assertThat(storage.listRecursively("flows/F/1")).containsExactlyInAnyOrder(
+                new Storage.SizedKey("train/0/attempt-0.stdout.log", 6), new Storage.SizedKey("train/0/task.json", 2),
+                new Storage.SizedKey("run.json", 2));
+        assertThat(storage.listRecursively("flows/F/2")).isEmpty();
+        try (InputStream in = storage.read("flows/F/1/train/0/attempt-0.stdout.log", 2)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("llo\n");
+        }
+        try (InputStream in = storage.read("flows/F/1/train/0/attempt-0.stdout.log", 6)) {
+            assertThat(in.readAllBytes()).isEmpty();
+        }
+        assertThatThrownBy(() -> storage.read("flows/F/1/train/9/attempt-0.stdout.log", 2)).isInstanceOf(MissingKeyException.class);
+    }
+
+    @Test
     void aWriteThatFailsPublishesNothing() throws IOException {
         Storage storage = new LocalStorage(root);
         assertThatThrownBy(() -> storage.write("a/b.log", out -> {
