@@ -147,6 +147,11 @@ class DevStackTest {
         RunOutcome local = LocalRuns.run(ScalableFlow.class, Map.of("rounds", 2000), work.resolve("local"));
         String localBest = (String) LocalRuns.artifact(new Datastore(work.resolve("local")), local.flow(), local.runId(), "end", "best");
         assertThat(best("ScalableFlow", run)).isEqualTo(localBest);
+        // what the Pods printed, read from S3 while they ran, as a local run prints it, before the run's end is reported
+        String output = cli.output();
+        assertThat(output).as("the train tasks' scores").containsPattern("\\[" + run + "/train/\\d\\] [A-Z]{2}: score \\d");
+        assertThat(output).contains("[" + run + "/end/0] Best model: " + localBest);
+        assertThat(output.indexOf("[" + run + "/end/0] Best model: ")).isLessThan(output.indexOf("succeeded in"));
 
         // the client API reads the cluster run as a local one: its record, typed parameters and artifacts from S3
         System.setProperty("aws.accessKeyId", "stratoflow-dev");
