@@ -41,6 +41,13 @@ class FlowCliTest {
     }
 
     @Test
+    void taskOutputNoneRunsWithoutPrintingWhatTasksPrint() {
+        CliRun quiet = CliRun.of(LinearFlow.class, datastore, "run", "--task-output", "none");
+        assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        assertThat(quiet.out()).contains("succeeded in").doesNotContain("says hello").doesNotContain("/middle/0]");
+    }
+
+    @Test
     void logsOfATaskPrintWhatItPrinted() {
         CliRun logs = CliRun.of(LinearFlow.class, datastore, "logs", run.runId() + "/middle/0");
 
