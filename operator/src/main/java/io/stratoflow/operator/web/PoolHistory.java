@@ -9,8 +9,10 @@ import io.stratoflow.view.PoolSample;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,19 +24,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the Status view charts without Prometheus: every {@value #PERIOD_SECONDS} s, each pool's
- * demand as a percentage of its capacity and its nodes online, the last {@value #SAMPLES} samples
- * per pool (one hour), about 50 bytes each. A pool that is deleted is forgotten.
+ * What the Status view charts without Prometheus: every {@code stratoflow.web.pool-history-period}
+ * (15 s by default), each pool's demand as a percentage of its capacity and its nodes online, the
+ * last {@value #SAMPLES} samples per pool (one hour at 15 s), about 50 bytes each. A pool that is
+ * deleted is forgotten.
  */
 @ApplicationScoped
 public class PoolHistory {
 
     private static final Logger LOG = Logger.getLogger(PoolHistory.class);
-    static final int PERIOD_SECONDS = 15;
     static final int SAMPLES = 240;
 
     @Inject
     RunCache cache;
+
+    @ConfigProperty(name = "stratoflow.web.pool-history-period", defaultValue = "15s")
+    Duration period;
 
     private final Map<String, Deque<PoolSample>> samples = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
@@ -45,7 +50,7 @@ public class PoolHistory {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleAtFixedRate(sampling(), 1, PERIOD_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(sampling(), 1000, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent event) {

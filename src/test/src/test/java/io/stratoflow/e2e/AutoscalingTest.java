@@ -41,6 +41,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +98,9 @@ class AutoscalingTest {
                 "STRATOFLOW_NODES_FILE", "",
                 // the chart's operator would need an executing node; plain container steps need no datastore
                 "STRATOFLOW_OPERATOR", "jar",
-                "STRATOFLOW_S3", "0"));
+                "STRATOFLOW_S3", "0",
+                // the Status view's samples every second, so that a minute of autoscaling is a curve, not four points
+                "STRATOFLOW_WEB_POOL_HISTORY_PERIOD", "1s"));
         stack.start();
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(stack.kubeconfig()))).build();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
@@ -120,7 +126,7 @@ class AutoscalingTest {
     }
 
     @Test
-    void fortyTwoCpuTasksOnAnEmptyPoolGetNodesOfItsNodePoolSucceedAndTheNodesAreRemovedAfterwards() {
+    void fortyTwoCpuTasksOnAnEmptyPoolGetNodesOfItsNodePoolSucceedAndTheNodesAreRemovedAfterwards() throws Exception {
         String run = "forty-splits";
         Observer seen = new Observer();
         try (SharedIndexInformer<Node> nodes = client.nodes().withLabel(NODE_POOL_LABEL).inform(handler(seen::node));
@@ -193,6 +199,8 @@ class AutoscalingTest {
             softly.assertThat(seen.poolStatus).as("status.nodePool.nodes while the tasks ran")
                     .anyMatch(s -> s.nodePool() != null && positive(s.nodePool().nodes));
 
+            statusViewShowsTheSpikeAndTheNodesFollowingIt(softly);
+
             softly.assertThat(within(Duration.ofMinutes(1), () -> Runs.pods(client, NAMESPACE, run, SPLIT_STEP).isEmpty()))
                     .as("the Succeeded split Pods deleted once the Run recorded them (left: %d)", Runs.pods(client, NAMESPACE, run, SPLIT_STEP).size())
                     .isTrue();
@@ -229,6 +237,49 @@ class AutoscalingTest {
      * start (a foreach over {@value #SPLITS} items) → {@value #SPLIT_STEP} (one task per item, {@code cpu} and {@code memory}
      * each) → join → end, all plain containers in the autoscaled pool that KWOK completes; the splits run {@value #SPLIT_MILLIS} ms.
      */
+    /**
+     * The seed's picture, as the operator's web view serves it to the Status view: demand above 100 % of what the pool's
+     * nodes hold, the nodes online rising after it, and back to none once the tasks ended and Karpenter removed them.
+     */
+    private static void statusViewShowsTheSpikeAndTheNodesFollowingIt(SoftAssertions softly) throws IOException, InterruptedException {
+        JsonNode history = Awaitility.await("the Status view's last sample of " + POOL + " with no node").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(1)).until(AutoscalingTest::statusHistory,
+                        samples -> samples.size() > 0 && samples.get(samples.size() - 1).path("nodes").asInt() == 0);
+        StringBuilder curve = new StringBuilder();
+        int spikeAt = -1;
+        int firstNodesAfterSpike = -1;
+        int mostNodes = 0;
+        for (int i = 0; i < history.size(); i++) {
+            JsonNode sample = history.get(i);
+            double cpu = sample.path("cpuPercent").asDouble(0);
+            int nodes = sample.path("nodes").asInt();
+            curve.append(String.format(Locale.ROOT, " %s%%/%d", sample.path("cpuPercent").isNull() ? "-" : Math.round(cpu), nodes));
+            if (spikeAt < 0 && cpu > 100) {
+                spikeAt = i;
+            }
+            if (spikeAt >= 0 && firstNodesAfterSpike < 0 && nodes > history.get(spikeAt).path("nodes").asInt()) {
+                firstNodesAfterSpike = i;
+            }
+            mostNodes = Math.max(mostNodes, nodes);
+        }
+        System.out.println("Status view of " + POOL + ", CPU demand/nodes every second:" + curve);
+        softly.assertThat(spikeAt).as("a sample with CPU demand above 100 %% of the pool's nodes:%s", curve).isNotNegative();
+        softly.assertThat(firstNodesAfterSpike).as("more nodes online after the spike:%s", curve).isGreaterThan(spikeAt);
+        softly.assertThat(mostNodes).as("nodes online at the most:%s", curve).isPositive();
+    }
+
+    private static JsonNode statusHistory() throws IOException, InterruptedException {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + (18081 + PORT_OFFSET) + "/api/pools")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        for (JsonNode pool : new ObjectMapper().readTree(answer.body()).path("pools")) {
+            if (pool.path("name").asText().equals(POOL)) {
+                return pool.path("history");
+            }
+        }
+        throw new AssertionError("no pool " + POOL + " in the web view's /api/pools: " + answer.body());
+    }
+
     private static Flow flow(String name, String cpu, String memory) {
         StepSpec start = step("start", SPLIT_STEP);
         start.foreach = "items";
