@@ -5,12 +5,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.stratoflow.datastore.ArtifactSerializationException;
 import io.stratoflow.datastore.DatastoreException;
 import io.stratoflow.datastore.DatastoreLocation;
+import io.stratoflow.datastore.RunRecord;
 import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.model.FlowResourceSpec;
 import io.stratoflow.model.ResumeSpec;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.RunStatus;
+import io.stratoflow.model.TaskPodKeys;
 import io.stratoflow.operator.datastore.RunDatastores;
 import io.stratoflow.operator.datastore.RunRecords;
 import io.stratoflow.operator.status.Conditions;
@@ -51,7 +53,7 @@ public class RunRecorder {
         Instant started = status.startedAt == null ? now : Instant.parse(status.startedAt);
         Instant finished = status.finishedAt == null ? now : Instant.parse(status.finishedAt);
         RunPhase phase = state.phase().isFinal() ? state.phase() : RunPhase.RUNNING;
-        return write(client, run, context, phase, state.message(), started, finished, generation, now);
+        return write(client, run, context, phase, state.message(), started, finished, state, generation, now);
     }
 
     /**
@@ -65,11 +67,11 @@ public class RunRecorder {
         }
         Instant finished = status.finishedAt == null ? now : Instant.parse(status.finishedAt);
         return write(client, run, context, RunPhase.valueOf(status.phase.toUpperCase(Locale.ROOT)), status.message,
-                Instant.parse(status.startedAt), finished, generation, now);
+                Instant.parse(status.startedAt), finished, RunStatusBuilder.stateOf(status), generation, now);
     }
 
     private Duration write(KubernetesClient client, Run run, Context<Run> context, RunPhase phase, String message, Instant started,
-                           Instant finished, long generation, Instant now) {
+                           Instant finished, RunState state, long generation, Instant now) {
         RunStatus status = run.getStatus();
         FlowResourceSpec flow = status.pinnedFlow;
         Optional<DatastoreLocation> location = RunRecords.recorded(flow) ? datastores.locationOf(flow) : Optional.empty();
@@ -81,11 +83,11 @@ public class RunRecorder {
         ResumeSpec resume = run.getSpec().resume;
         RunRecords.ClusterRun record = new RunRecords.ClusterRun(flow, run.getMetadata().getName(), RunParameters.of(run, context),
                 resume == null ? null : resume.originRun, resume == null || resume.step == null || resume.step.isBlank() ? null : resume.step,
-                started.toEpochMilli());
+                started.toEpochMilli(), runObject(run));
         try {
             var datastore = datastores.open(location.get());
             if (phase.isFinal()) {
-                RunRecords.finished(datastore, record, phase, message, finished.toEpochMilli());
+                RunRecords.finished(datastore, record, phase, message, finished.toEpochMilli(), state);
             } else {
                 RunRecords.started(datastore, record);
             }
@@ -106,6 +108,12 @@ public class RunRecorder {
                     + location.get().root() + ", and is retried: " + e, generation, now);
             return RETRY;
         }
+    }
+
+    private static RunRecord.RunObject runObject(Run run) {
+        var labels = run.getMetadata().getLabels();
+        return new RunRecord.RunObject(run.getMetadata().getNamespace(), run.getSpec().flowRef.name,
+                labels == null ? null : labels.get(TaskPodKeys.USER_LABEL));
     }
 
     private static void report(KubernetesClient client, Run run, String reason, String message, long generation, Instant now) {

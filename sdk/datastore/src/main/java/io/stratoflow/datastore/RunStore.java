@@ -86,11 +86,16 @@ public sealed class RunStore permits LocalRunStore {
     /** Runs of a flow, newest first. */
     public List<RunRecord> listRuns(String flow) {
         List<RunRecord> runs = new ArrayList<>();
-        for (String runId : childPrefixes(FLOWS + "/" + flow)) {
+        for (String runId : listRunIds(flow)) {
             readRun(flow, runId).ifPresent(runs::add);
         }
         runs.sort(Comparator.comparingLong(RunRecord::startedAtMillis).thenComparing(RunRecord::runId).reversed());
         return runs;
+    }
+
+    /** The ids of a flow's runs, in no particular order: one listing, no record read. */
+    public List<String> listRunIds(String flow) {
+        return childPrefixes(FLOWS + "/" + flow);
     }
 
     public List<String> listFlows() {
