@@ -50,6 +50,11 @@ function phase(value) {
   return `<span class="phase phase-${esc(value)}">${esc(value)}</span>`;
 }
 
+// A run whose Run object is gone is shown from the records its datastore keeps.
+function runDeleted(summary) {
+  return summary.runDeleted ? ` <span class="run-deleted" title="The Run object was deleted: this run is read from the datastore's records">Run deleted</span>` : '';
+}
+
 function clearView() {
   clearTimeout(refreshTimer);
   charts.forEach(chart => chart.dispose());
@@ -105,7 +110,7 @@ function renderRuns() {
       route();
     });
     $('#runs tbody').innerHTML = answer.runs.map(run => `<tr class="link" data-href="#/run/${enc(run.key.namespace)}/${enc(run.key.flow)}/${enc(run.key.run)}">
-      <td>${esc(run.key.namespace)}</td><td>${esc(run.key.flow)}</td><td>${esc(run.key.run)}</td><td>${phase(run.phase)}</td>
+      <td>${esc(run.key.namespace)}</td><td>${esc(run.key.flow)}</td><td>${esc(run.key.run)}</td><td>${phase(run.phase)}${runDeleted(run)}</td>
       <td>${progress(run.finished, run.total)}</td><td>${esc(run.user)}</td><td>${time(run.startedAt)}</td>
       <td>${duration(run.startedAt, run.finishedAt)}</td></tr>`).join('') || '<tr><td colspan="8" class="muted">No runs.</td></tr>';
     document.querySelectorAll('#runs tr.link').forEach(row => row.onclick = () => location.hash = row.dataset.href);
@@ -139,7 +144,7 @@ function renderRun(namespace, flow, run) {
   every(async () => {
     const detail = await api(base);
     const summary = detail.summary;
-    $('#run-phase').innerHTML = phase(summary.phase);
+    $('#run-phase').innerHTML = phase(summary.phase) + runDeleted(summary);
     $('#run-summary').innerHTML = `${progress(summary.finished, summary.total)} tasks · user ${esc(summary.user)} ·
       started ${time(summary.startedAt)} · ${duration(summary.startedAt, summary.finishedAt)}
       ${summary.message ? `<div class="muted">${esc(summary.message)}</div>` : ''}`;
