@@ -26,9 +26,17 @@ public class RunDatastores {
 
     /** The datastore of a Flow's tasks; empty when neither the Flow nor the operator names one. */
     public Optional<DatastoreLocation> locationOf(FlowResourceSpec flow) {
+        return at(flow.runner != null && flow.runner.datastore != null && !flow.runner.datastore.isBlank()
+                ? flow.runner.datastore : settings.datastore().root().orElse(null));
+    }
+
+    /** The operator's own datastore, of the Flows that name none; empty when its settings name none. */
+    public Optional<DatastoreLocation> defaultLocation() {
+        return at(settings.datastore().root().orElse(null));
+    }
+
+    private Optional<DatastoreLocation> at(String root) {
         OperatorSettings.DatastoreSettings defaults = settings.datastore();
-        String root = flow.runner != null && flow.runner.datastore != null && !flow.runner.datastore.isBlank()
-                ? flow.runner.datastore : defaults.root().orElse(null);
         if (root == null || root.isBlank()) {
             return Optional.empty();
         }

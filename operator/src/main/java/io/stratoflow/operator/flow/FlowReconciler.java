@@ -4,14 +4,17 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.stratoflow.graph.GraphProblem;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.FlowResourceStatus;
 import io.stratoflow.model.StepSpec;
 import io.stratoflow.operator.status.Conditions;
 import io.stratoflow.operator.status.ReconcileFailures;
+import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +28,16 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "flow")
 public class FlowReconciler implements Reconciler<Flow> {
 
+    @Inject
+    FlowCache flowCache;
+
     private final ReconcileFailures failures = new ReconcileFailures();
+
+    @Override
+    public List<EventSource<?, Flow>> prepareEventSources(EventSourceContext<Flow> context) {
+        flowCache.use(context.getPrimaryCache());
+        return List.of();
+    }
 
     @Override
     public UpdateControl<Flow> reconcile(Flow flow, Context<Flow> context) {

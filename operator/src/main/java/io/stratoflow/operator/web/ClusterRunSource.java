@@ -16,12 +16,13 @@ import io.stratoflow.model.StepSpec;
 import io.stratoflow.model.TaskPodKeys;
 import io.stratoflow.operator.datastore.RunDatastores;
 import io.stratoflow.operator.datastore.RunRecords;
+import io.stratoflow.operator.flow.FlowCache;
 import io.stratoflow.operator.flow.FlowGraphs;
 import io.stratoflow.operator.run.RunCache;
-import io.stratoflow.view.ArtifactPreviews;
 import io.stratoflow.view.ArtifactView;
 import io.stratoflow.view.EngineProgress;
 import io.stratoflow.view.PoolView;
+import io.stratoflow.view.RecordedRun;
 import io.stratoflow.view.RunDetail;
 import io.stratoflow.view.RunKey;
 import io.stratoflow.view.RunSource;
@@ -35,6 +36,7 @@ import jakarta.inject.Inject;
 
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +46,8 @@ import java.util.Optional;
 /**
  * The cluster's runs for the views: Runs and ComputePools from the operator's informer caches (no
  * request to the API server per look), progress from each Run's engine state, logs and artifacts
- * from the Run's datastore.
+ * from the Run's datastore. Runs whose Run objects are gone are shown from their datastores' records
+ * ({@link RunHistory}), marked so; a run that still has its Run object is shown from it.
  */
 @ApplicationScoped
 public class ClusterRunSource implements RunSource {
@@ -58,6 +61,12 @@ public class ClusterRunSource implements RunSource {
     @Inject
     PoolHistory history;
 
+    @Inject
+    RunHistory runHistory;
+
+    @Inject
+    FlowCache flows;
+
     /** Records of finished tasks already read, the most recent {@value #REMEMBERED_TASKS}. */
     private final Map<String, TaskRecord> finished = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -68,11 +77,32 @@ public class ClusterRunSource implements RunSource {
 
     static final int REMEMBERED_TASKS = 10_000;
 
+    /** A run as listed, with when it was created: its Run object's creation, or its record's start when only that is left. */
+    private record Listed(RunSummary summary, long createdAt) {
+    }
+
+    /** Every run, the newest created first, whatever its phase (a Run refused before it started has no start time). */
     @Override
     public List<RunSummary> runs() {
-        return cache.runs().stream().map(ClusterRunSource::summary)
-                .sorted(Comparator.comparingLong((RunSummary run) -> run.startedAt() == null ? Long.MAX_VALUE : run.startedAt()).reversed())
-                .toList();
+        List<Listed> runs = new ArrayList<>();
+        for (Run run : cache.runs()) {
+            runs.add(new Listed(summary(run), createdAt(run)));
+        }
+        for (HistoryRun run : runHistory.runs()) {
+            RunKey key = run.summary().key();
+            if (cache.run(key.namespace(), key.run()).isEmpty()) {
+                runs.add(new Listed(run.summary(), run.summary().startedAt()));
+            }
+        }
+        runs.sort(Comparator.comparingLong(Listed::createdAt).reversed()
+                .thenComparing(listed -> listed.summary().key().namespace())
+                .thenComparing(listed -> listed.summary().key().run()));
+        return runs.stream().map(Listed::summary).toList();
+    }
+
+    private static long createdAt(Run run) {
+        Long created = millis(run.getMetadata().getCreationTimestamp());
+        return created != null ? created : 0;
     }
 
     static RunSummary summary(Run run) {
@@ -82,7 +112,7 @@ public class ClusterRunSource implements RunSource {
         String flow = run.getSpec() == null || run.getSpec().flowRef == null ? null : run.getSpec().flowRef.name;
         return new RunSummary(new RunKey(run.getMetadata().getNamespace(), flow, run.getMetadata().getName()),
                 status.phase == null ? "Pending" : status.phase, progress[0], progress[1], user, millis(status.startedAt),
-                millis(status.finishedAt), status.message);
+                millis(status.finishedAt), status.message, false);
     }
 
     private static int[] progress(String text) {
@@ -107,16 +137,30 @@ public class ClusterRunSource implements RunSource {
                 .filter(run -> run.getSpec() != null && run.getSpec().flowRef != null && key.flow().equals(run.getSpec().flowRef.name));
     }
 
+    /** A run without its Run object, with the steps of its Flow where that still exists. */
+    private Optional<HistoryRun> findHistory(RunKey key) {
+        return cache.run(key.namespace(), key.run()).isPresent() ? Optional.empty() : runHistory.run(key);
+    }
+
+    private List<StepShape> historyShapes(RunKey key) {
+        return flows.flow(key.namespace(), key.flow()).map(flow -> shapes(key.flow(), flow.getSpec())).orElse(List.of());
+    }
+
     @Override
     public Optional<RunDetail> run(RunKey key) {
-        return find(key).map(run -> new RunDetail(summary(run), EngineProgress.steps(shapes(run), state(run))));
+        Optional<Run> live = find(key);
+        if (live.isPresent()) {
+            return live.map(run -> new RunDetail(summary(run), EngineProgress.steps(shapes(run), state(run))));
+        }
+        return findHistory(key).flatMap(run -> run.recorded().detail(key, historyShapes(key), run.summary().user(), true));
     }
 
     @Override
     public TaskPage tasks(RunKey key, String step, int offset, int limit) {
         Optional<Run> run = find(key);
         if (run.isEmpty()) {
-            return new TaskPage(step, 0, offset, List.of());
+            return findHistory(key).map(history -> history.recorded().tasks(historyShapes(key), step, offset, limit))
+                    .orElse(new TaskPage(step, 0, offset, List.of()));
         }
         StepShape shape = shapes(run.get()).stream().filter(s -> s.name().equals(step)).findFirst().orElse(StepShape.named(step));
         TaskPage page = EngineProgress.tasks(state(run.get()), shape, offset, limit);
@@ -152,16 +196,21 @@ public class ClusterRunSource implements RunSource {
 
     @Override
     public Optional<InputStream> log(RunKey key, String step, String taskId, String stream) {
-        return datastore(key).flatMap(store -> store.datastore().runs().openLatestLog(store.flowName(), key.run(), step, taskId, stream));
+        return recorded(key).flatMap(run -> run.log(step, taskId, stream));
     }
 
     @Override
     public List<ArtifactView> artifacts(RunKey key, String step, String taskId, int previewBytes) {
-        return datastore(key).map(store -> store.datastore().runs().readTask(store.flowName(), key.run(), step, taskId)
-                        .filter(record -> record.artifacts() != null)
-                        .map(record -> ArtifactPreviews.of(store.datastore(), record.artifacts(), previewBytes))
-                        .orElse(List.of()))
-                .orElse(List.of());
+        return recorded(key).map(run -> run.artifacts(step, taskId, previewBytes)).orElse(List.of());
+    }
+
+    /** Where a run's tasks keep their logs and artifacts, whether its Run object exists or not. */
+    private Optional<RecordedRun> recorded(RunKey key) {
+        Optional<RunDatastore> live = datastore(key);
+        if (live.isPresent()) {
+            return live.map(store -> new RecordedRun(store.datastore(), store.flowName(), key.run()));
+        }
+        return find(key).isPresent() ? Optional.empty() : findHistory(key).map(HistoryRun::recorded);
     }
 
     private record RunDatastore(Datastore datastore, String flowName) {
@@ -186,11 +235,15 @@ public class ClusterRunSource implements RunSource {
 
     private static List<StepShape> shapes(Run run) {
         FlowResourceSpec flow = run.getStatus() == null ? null : run.getStatus().pinnedFlow;
-        if (flow == null) {
+        return flow == null ? List.of() : shapes(run.getSpec().flowRef.name, flow);
+    }
+
+    private static List<StepShape> shapes(String flowName, FlowResourceSpec flow) {
+        if (flow == null || flow.steps == null) {
             return List.of();
         }
         try {
-            return StepShapes.of(FlowGraphs.graph(run.getSpec().flowRef.name, flow), step -> flow.steps.stream()
+            return StepShapes.of(FlowGraphs.graph(flowName, flow), step -> flow.steps.stream()
                     .filter(s -> s.name.equals(step) && s.resources != null).findFirst().map(ClusterRunSource::requests).orElse(null));
         } catch (RuntimeException invalid) { // a graph the operator refused: its steps by name
             return flow.steps.stream().map(step -> StepShape.named(step.name)).toList();
