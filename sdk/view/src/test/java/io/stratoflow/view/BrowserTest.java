@@ -230,4 +230,50 @@ class BrowserTest {
             ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         }
     }
+    @Test
+    void aRunWhoseRunObjectIsDeletedIsMarkedSoInTheRunsAndTheRunView() throws Exception {
+        try (ViewServer cluster = ViewServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new AllDeleted(source()),
+                Access.anyone("ada"))) {
+            browser.get(cluster.uri() + "#/runs");
+            waiting().until(b -> rows("#runs").size() >= 2);
+            assertThat(text("#runs tbody tr:nth-child(1) .run-deleted")).isEqualTo("Run deleted");
+
+            browser.get(cluster.uri() + "#/run/local/" + ViewFixtures.SMALL_FLOW + "/" + ViewFixtures.SMALL_RUN);
+            waiting().until(b -> b.findElement(By.id("run-phase")).getText().contains("Run deleted"));
+        }
+    }
+
+    /** The runs of a source, shown as the cluster shows runs whose Run objects are gone. */
+    private record AllDeleted(RunSource source) implements RunSource {
+
+        private static RunSummary deleted(RunSummary run) {
+            return new RunSummary(run.key(), run.phase(), run.finished(), run.total(), run.user(), run.startedAt(), run.finishedAt(),
+                    run.message(), true);
+        }
+
+        @Override
+        public List<RunSummary> runs() {
+            return source.runs().stream().map(AllDeleted::deleted).toList();
+        }
+
+        @Override
+        public Optional<RunDetail> run(RunKey key) {
+            return source.run(key).map(run -> new RunDetail(deleted(run.summary()), run.steps()));
+        }
+
+        @Override
+        public TaskPage tasks(RunKey key, String step, int offset, int limit) {
+            return source.tasks(key, step, offset, limit);
+        }
+
+        @Override
+        public Optional<java.io.InputStream> log(RunKey key, String step, String taskId, String stream) throws java.io.IOException {
+            return source.log(key, step, taskId, stream);
+        }
+
+        @Override
+        public List<ArtifactView> artifacts(RunKey key, String step, String taskId, int previewBytes) {
+            return source.artifacts(key, step, taskId, previewBytes);
+        }
+    }
 }
