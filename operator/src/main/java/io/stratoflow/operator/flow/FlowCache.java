@@ -3,6 +3,7 @@ package io.stratoflow.operator.flow;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.stratoflow.model.Flow;
+import io.stratoflow.operator.periodic.InformerCaches;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -24,11 +25,11 @@ public class FlowCache {
     /** Every cached Flow; none until the Flow controller has started. */
     public List<Flow> flows() {
         IndexerResourceCache<Flow> current = flows;
-        return current == null ? List.of() : current.list().toList();
+        return InformerCaches.started(current) ? current.list().toList() : List.of();
     }
 
     public Optional<Flow> flow(String namespace, String name) {
         IndexerResourceCache<Flow> current = flows;
-        return current == null ? Optional.empty() : current.get(new ResourceID(name, namespace));
+        return InformerCaches.started(current) ? current.get(new ResourceID(name, namespace)) : Optional.empty();
     }
 }
