@@ -222,7 +222,7 @@ function drawTimeline(tasks) {
     animation: false,
     grid: {left: 60, right: 20, top: 10, bottom: 30},
     tooltip: {formatter: params => `task ${params.name}: ${(params.value / 1000).toFixed(1)} s`},
-    xAxis: {type: 'value', name: 's', axisLabel: {formatter: value => (value / 1000).toFixed(0)}},
+    xAxis: {type: 'value', name: 's', axisLabel: {formatter: value => (value / 1000).toFixed(value % 1000 ? 1 : 0)}},
     yAxis: {type: 'category', data: timed.map(task => task.taskId), inverse: true},
     series: [
       {type: 'bar', stack: 'time', itemStyle: {color: 'transparent'}, data: timed.map(task => task.startedAt - start), tooltip: {show: false}},
@@ -280,19 +280,29 @@ function renderStatus() {
         };
         charts.push(perPool[pool.name].demand, perPool[pool.name].nodes);
       }
-      const series = (name, field) => ({name, type: 'line', showSymbol: false, data: pool.history.map(s => [s.at, s[field]])});
+      // A few samples (a pool just seen) are dots, not an invisible line; the span is the samples', at least a minute.
+      const showSymbol = pool.history.length < 30;
+      const first = pool.history.length ? pool.history[0].at : Date.now();
+      const last = pool.history.length ? pool.history[pool.history.length - 1].at : first;
+      const time = {type: 'time', min: first, max: Math.max(last, first + 60_000)};
+      const series = (name, field) => ({name, type: 'line', showSymbol, data: pool.history.map(s => [s.at, s[field]])});
+      // the red capacity line stays in sight when demand is low; above it, the scale ends on a round step
+      const peak = Math.max(0, ...pool.history.flatMap(s => [s.cpuPercent, s.memoryPercent, s.gpuPercent]).filter(v => v != null));
+      const step = 10 ** Math.floor(Math.log10(Math.max(peak, 1))) / 2;
+      const demandMax = peak < 110 ? 110 : Math.ceil(peak / step) * step;
       perPool[pool.name].demand.setOption({
         animation: false, title: {text: 'Demand, % of capacity', textStyle: {fontSize: 13}}, tooltip: {trigger: 'axis'},
-        legend: {right: 0}, grid: {left: 50, right: 20, top: 40, bottom: 30},
-        xAxis: {type: 'time'}, yAxis: {type: 'value', min: 0, axisLabel: {formatter: '{value} %'}},
+        legend: {right: 0}, grid: {left: 60, right: 60, top: 40, bottom: 30},
+        xAxis: time, yAxis: {type: 'value', min: 0, max: demandMax, axisLabel: {formatter: '{value} %'}},
         series: [series('CPU', 'cpuPercent'), series('memory', 'memoryPercent'), series('GPU', 'gpuPercent'),
           {type: 'line', data: [], markLine: {silent: true, symbol: 'none', lineStyle: {color: '#d62728', width: 2}, data: [{yAxis: 100}],
             label: {formatter: 'capacity'}}}],
       });
       perPool[pool.name].nodes.setOption({
         animation: false, title: {text: 'Nodes online', textStyle: {fontSize: 13}}, tooltip: {trigger: 'axis'},
-        grid: {left: 50, right: 20, top: 40, bottom: 30}, xAxis: {type: 'time'}, yAxis: {type: 'value', minInterval: 1},
-        series: [{name: 'nodes', type: 'line', step: 'end', showSymbol: false, data: pool.history.map(s => [s.at, s.nodes])}],
+        grid: {left: 50, right: 20, top: 40, bottom: 30}, xAxis: time,
+        yAxis: {type: 'value', min: 0, max: extent => Math.max(extent.max, 1), minInterval: 1},
+        series: [{name: 'nodes', type: 'line', step: 'end', showSymbol, data: pool.history.map(s => [s.at, s.nodes])}],
       });
     }
   });

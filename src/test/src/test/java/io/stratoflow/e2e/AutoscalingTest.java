@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stratoflow.e2e.support.Browser;
 import io.stratoflow.e2e.support.ControlPlane;
 import io.stratoflow.e2e.support.Fixtures;
 import io.stratoflow.e2e.support.Flows;
@@ -253,7 +254,7 @@ class AutoscalingTest {
             JsonNode sample = history.get(i);
             double cpu = sample.path("cpuPercent").asDouble(0);
             int nodes = sample.path("nodes").asInt();
-            curve.append(String.format(Locale.ROOT, " %s%%/%d", sample.path("cpuPercent").isNull() ? "-" : Math.round(cpu), nodes));
+            curve.append(String.format(Locale.ROOT, " %s%%/%d", !sample.path("cpuPercent").isNumber() ? "-" : Math.round(cpu), nodes));
             if (spikeAt < 0 && cpu > 100) {
                 spikeAt = i;
             }
@@ -263,9 +264,22 @@ class AutoscalingTest {
             mostNodes = Math.max(mostNodes, nodes);
         }
         System.out.println("Status view of " + POOL + ", CPU demand/nodes every second:" + curve);
+        screenshotOfTheStatusView(history.size());
         softly.assertThat(spikeAt).as("a sample with CPU demand above 100 %% of the pool's nodes:%s", curve).isNotNegative();
         softly.assertThat(firstNodesAfterSpike).as("more nodes online after the spike:%s", curve).isGreaterThan(spikeAt);
         softly.assertThat(mostNodes).as("nodes online at the most:%s", curve).isPositive();
+    }
+
+    /** The Status view in chromium once it charts every sample read above, as target/screenshots/status-autoscaling.png. */
+    private static void screenshotOfTheStatusView(int samples) throws IOException {
+        try (Browser browser = Browser.open(Duration.ofSeconds(60))) {
+            browser.go("http://127.0.0.1:" + (18081 + PORT_OFFSET) + "/#/status");
+            String charted = "const element = document.querySelector('[data-nodes=\"" + POOL + "\"]');"
+                    + "const chart = element && window.echarts ? echarts.getInstanceByDom(element) : null;"
+                    + "return chart ? chart.getOption().series[0].data.length : 0;";
+            browser.await(d -> ((Number) browser.script(charted)).intValue() >= samples);
+            browser.screenshot(ControlPlane.projectDir().resolve("src/test/target/screenshots/status-autoscaling.png"));
+        }
     }
 
     private static JsonNode statusHistory() throws IOException, InterruptedException {

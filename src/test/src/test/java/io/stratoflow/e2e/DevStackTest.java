@@ -199,10 +199,13 @@ class DevStackTest {
             browser.screenshot(screenshots.resolve("run.png"));
 
             browser.go(view + "#/status");
-            String samples = "const chart = name => echarts.getInstanceByDom(document.querySelector(`[data-${name}=\"" + pool + "\"]`));"
-                    + "const length = (name, series) => chart(name) ? chart(name).getOption().series.find(s => s.name === series)"
-                    + ".data.filter(point => point[1] !== null).length : 0;"
-                    + "return [length('demand', 'CPU'), length('nodes', 'nodes')];";
+            // the page draws a pool's charts once its first answer arrived: until then there is nothing to count
+            String samples = "const chart = name => { const element = document.querySelector(`[data-${name}=\"" + pool + "\"]`);"
+                    + " return element && window.echarts ? echarts.getInstanceByDom(element) : null; };"
+                    + "const values = (name, series) => chart(name) ? chart(name).getOption().series.find(s => s.name === series)"
+                    + ".data.map(point => point[1]).filter(value => value !== null && value !== undefined) : [];"
+                    + "return [values('demand', 'CPU').length, Math.max(0, ...values('nodes', 'nodes'))];";
+            // samples of CPU demand, and nodes online (the pool's executing node) in the nodes chart
             browser.await(d -> ((List<?>) browser.script(samples)).stream().allMatch(n -> ((Number) n).longValue() > 0));
             browser.screenshot(screenshots.resolve("status.png"));
         }
