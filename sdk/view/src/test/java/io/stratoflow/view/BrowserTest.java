@@ -166,34 +166,7 @@ class BrowserTest {
         PoolView azure = new PoolView("azure", Map.of("outerbounds.co/provider", "azure"), List.of("nvidia.com/gpu:NoSchedule"),
                 "8 CPU, 64Gi", "32 CPU", "NodePool azure: instances up to 15900m CPU, 131062Mi", 4, new PoolView.Resources(32, 128, 0), new PoolView.Resources(24, 96, 0),
                 new PoolView.Resources(40, 160, 0), 17, history);
-        RunSource withPools = new RunSource() {
-            private final RunSource runs = source();
-
-            @Override
-            public List<RunSummary> runs() {
-                return runs.runs();
-            }
-
-            @Override
-            public Optional<RunDetail> run(RunKey key) {
-                return runs.run(key);
-            }
-
-            @Override
-            public TaskPage tasks(RunKey key, String step, int offset, int limit) {
-                return runs.tasks(key, step, offset, limit);
-            }
-
-            @Override
-            public Optional<java.io.InputStream> log(RunKey key, String step, String taskId, String stream) throws java.io.IOException {
-                return runs.log(key, step, taskId, stream);
-            }
-
-            @Override
-            public List<ArtifactView> artifacts(RunKey key, String step, String taskId, int previewBytes) {
-                return runs.artifacts(key, step, taskId, previewBytes);
-            }
-
+        RunSource withPools = new ForwardingRunSource(source()) {
             @Override
             public List<PoolView> pools() {
                 return List.of(azure);
@@ -244,7 +217,11 @@ class BrowserTest {
     }
 
     /** The runs of a source, shown as the cluster shows runs whose Run objects are gone. */
-    private record AllDeleted(RunSource source) implements RunSource {
+    private static final class AllDeleted extends ForwardingRunSource {
+
+        AllDeleted(RunSource source) {
+            super(source);
+        }
 
         private static RunSummary deleted(RunSummary run) {
             return new RunSummary(run.key(), run.phase(), run.finished(), run.total(), run.user(), run.startedAt(), run.finishedAt(),
@@ -253,27 +230,12 @@ class BrowserTest {
 
         @Override
         public List<RunSummary> runs() {
-            return source.runs().stream().map(AllDeleted::deleted).toList();
+            return super.runs().stream().map(AllDeleted::deleted).toList();
         }
 
         @Override
         public Optional<RunDetail> run(RunKey key) {
-            return source.run(key).map(run -> new RunDetail(deleted(run.summary()), run.steps()));
-        }
-
-        @Override
-        public TaskPage tasks(RunKey key, String step, int offset, int limit) {
-            return source.tasks(key, step, offset, limit);
-        }
-
-        @Override
-        public Optional<java.io.InputStream> log(RunKey key, String step, String taskId, String stream) throws java.io.IOException {
-            return source.log(key, step, taskId, stream);
-        }
-
-        @Override
-        public List<ArtifactView> artifacts(RunKey key, String step, String taskId, int previewBytes) {
-            return source.artifacts(key, step, taskId, previewBytes);
+            return super.run(key).map(run -> new RunDetail(deleted(run.summary()), run.steps()));
         }
     }
 }
