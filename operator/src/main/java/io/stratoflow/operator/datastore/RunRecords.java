@@ -16,8 +16,9 @@ import java.util.Optional;
  * own runs, so that the client API and the CLI read both alike: under the flow's datastore name and the Run's name
  * (where its tasks keep their records), with the flow class, the start time, the parameters stored as artifacts,
  * and for a resumed Run its origin and step, and the Run object it is (namespace, Flow, user); then its end, with the
- * engine's final state, so that the run's steps and tasks can be shown after the Run object is deleted. Every write is a pure function of the Run, so a repeated
- * one (a restart, a repeated reconcile) writes the same record; a final record of the Run is never rewritten.
+ * engine's final state, so that the run's steps and tasks can be shown after the Run object is deleted. Every write is
+ * a pure function of the Run, so a repeated one (a restart, a repeated reconcile) writes the same record; a final
+ * record of the Run is never rewritten.
  */
 public final class RunRecords {
 

@@ -102,8 +102,7 @@ public final class LocalStorage implements Storage {
 
     @Override
     public List<Entry> list(String prefix) throws IOException {
-        String checked = Storage.checkPrefix(prefix);
-        Path dir = checked.isEmpty() ? root : pathOf(checked);
+        Path dir = directoryOf(prefix);
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -123,8 +122,7 @@ public final class LocalStorage implements Storage {
 
     @Override
     public List<SizedKey> listRecursively(String prefix) throws IOException {
-        String checked = Storage.checkPrefix(prefix);
-        Path dir = checked.isEmpty() ? root : pathOf(checked);
+        Path dir = directoryOf(prefix);
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -149,6 +147,12 @@ public final class LocalStorage implements Storage {
             }
         });
         return keys;
+    }
+
+    /** The directory holding the keys under {@code prefix} (which ends with '/' unless it is empty). */
+    private Path directoryOf(String prefix) {
+        String checked = Storage.checkPrefix(prefix);
+        return checked.isEmpty() ? root : pathOf(checked);
     }
 
     @Override
