@@ -78,8 +78,10 @@ class MetricsEndpointTest {
 
         // The first attempt's Pod is not on a node yet: it is the pool's demand, and queued.
         Pod first = awaitLivePod(client, NS, "flaky-1", "start");
+        // the pools' and the Runs' gauges are refreshed by jobs of their own: wait for both to have seen the Run
         PrometheusSamples waiting = eventually().atMost(Duration.ofSeconds(45)).until(this::scrape,
-                m -> m.value("stratoflow_pool_demand", "pool", POOL, "resource", "cpu") == 2 && m.value("stratoflow_pool_nodes", "pool", POOL) == 1);
+                m -> m.value("stratoflow_pool_demand", "pool", POOL, "resource", "cpu") == 2 && m.value("stratoflow_pool_nodes", "pool", POOL) == 1
+                        && m.value("stratoflow_runs", "namespace", NS, "phase", "Running") == 1);
         assertThat(waiting.value("stratoflow_pool_demand", "pool", POOL, "resource", "memory")).isEqualTo(GIBIBYTE);
         assertThat(waiting.value("stratoflow_pool_capacity", "pool", POOL, "resource", "cpu")).isEqualTo(8);
         assertThat(waiting.value("stratoflow_pool_capacity", "pool", POOL, "resource", "memory")).isEqualTo(32 * GIBIBYTE);
