@@ -13,21 +13,22 @@
 #   KWOK_VERSION      KWOK release          (default: v0.8.0)
 #   BUILD_ETCDCTL     1 to build etcdctl    (default: 1)
 #   FORCE             1 to rebuild even if the binary reports the right version
-#   BUILD_NODE        1 to build stratoflow-node too, via dev/build-node.sh (default: 1)
+#   BUILD_KUBELET     1 to build the kubelet and the nodes' pause and busybox images too, via
+#                     dev/build-kubelet.sh (default: 1)
 #
 # Layout produced:
 #   $CACHE/k8s/$K8S_VERSION/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl,etcd,etcdctl,kwok}
 #   $CACHE/kubeapitest/k8s/<K8S_VERSION without v>-<goos>-<goarch>/{kube-apiserver,etcd,kubectl}
 #       (what io.fabric8:kube-api-test looks for; point KUBE_API_TEST_DIR at $CACHE/kubeapitest)
 #   $CACHE/build/<tool>/go.mod   one generated wrapper module per tool
-#   $CACHE/bin/stratoflow-node   the executing test node (dev/node), rebuilt when its sources change
+#   $CACHE/k8s/$K8S_VERSION/bin/kubelet, $CACHE/kubelet-images/{pause,busybox}.oci.tar   (dev/build-kubelet.sh)
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-v1.33.13}"
 ETCD_VERSION="${ETCD_VERSION:-v3.5.35}"
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 BUILD_ETCDCTL="${BUILD_ETCDCTL:-1}"
-BUILD_NODE="${BUILD_NODE:-1}"
+BUILD_KUBELET="${BUILD_KUBELET:-1}"
 FORCE="${FORCE:-0}"
 DEV_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -217,11 +218,11 @@ else
   kwok_version_ok || die "kwok built but does not report $KWOK_VERSION"
 fi
 
-# stratoflow-node: our own module (dev/node), keyed on a hash of its sources
-if [[ "$BUILD_NODE" == 1 ]]; then
+# the real nodes' kubelet and images
+if [[ "$BUILD_KUBELET" == 1 ]]; then
   t_node=$SECONDS
-  FORCE="$FORCE" STRATOFLOW_CACHE="$CACHE" "$DEV_DIR/build-node.sh" >/dev/null || die "stratoflow-node build failed"
-  record stratoflow-node "$((SECONDS - t_node))s"
+  FORCE="$FORCE" STRATOFLOW_CACHE="$CACHE" K8S_VERSION="$K8S_VERSION" "$DEV_DIR/build-kubelet.sh" >/dev/null || die "the kubelet's build failed"
+  record kubelet "$((SECONDS - t_node))s"
 fi
 
 # kube-api-test layout: hard links (same file system) or copies, so the folder

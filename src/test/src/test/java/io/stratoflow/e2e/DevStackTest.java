@@ -403,7 +403,8 @@ class DevStackTest {
     }
 
     private static Datastore devDatastore() {
-        DatastoreLocation location = new DatastoreLocation("s3://stratoflow/dev", "http://127.0.0.1:" + (17070 + PORT_OFFSET), "us-east-1", true);
+        DatastoreLocation location = new DatastoreLocation("s3://stratoflow/dev", "http://" + stack.hostAddress() + ":" + (17070 + PORT_OFFSET),
+                "us-east-1", true);
         return Datastore.open(location, S3Settings.defaults().withCredentials(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("stratoflow-dev", "stratoflow-dev-secret"))));
     }

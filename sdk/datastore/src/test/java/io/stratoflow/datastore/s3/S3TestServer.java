@@ -43,12 +43,14 @@ public final class S3TestServer implements AutoCloseable {
     private static S3TestServer shared;
 
     private Process process;
+    private final String host;
     private final Path directory;
     private final String endpoint;
     private final Path log;
 
-    private S3TestServer(Process process, Path directory, String endpoint, Path log) {
+    private S3TestServer(Process process, String host, Path directory, String endpoint, Path log) {
         this.process = process;
+        this.host = host;
         this.directory = directory;
         this.endpoint = endpoint;
         this.log = log;
@@ -81,8 +83,13 @@ public final class S3TestServer implements AutoCloseable {
         }
     }
 
-    /** Starts a server storing under {@code dataDirectory} (a new temporary directory when null). */
+    /** Starts a server storing under {@code dataDirectory} (a new temporary directory when null), on loopback. */
     public static S3TestServer start(Path dataDirectory) {
+        return start(dataDirectory, "127.0.0.1");
+    }
+
+    /** Starts a server listening on {@code host}, an address of this machine (one that a cluster's Pods reach, say). */
+    public static S3TestServer start(Path dataDirectory, String host) {
         try {
             Path binary = binary();
             Path directory = dataDirectory != null ? Files.createDirectories(dataDirectory) : Files.createTempDirectory("stratoflow-s3-");
@@ -91,10 +98,10 @@ public final class S3TestServer implements AutoCloseable {
             // attributes in one 4 KiB block, and a multipart upload of 6 GiB in 8 MiB parts
             // needs more (versitygw then fails the completion with "no space left on device").
             Files.createDirectories(directory.resolve("metadata"));
-            int port = freePort();
+            int port = freePort(host);
             Path log = directory.resolve("versitygw.log");
-            Process process = launch(binary, port, directory, log);
-            S3TestServer server = new S3TestServer(process, directory, "http://127.0.0.1:" + port, log);
+            Process process = launch(binary, host, port, directory, log);
+            S3TestServer server = new S3TestServer(process, host, directory, "http://" + host + ":" + port, log);
             server.awaitListening(port);
             try (S3Client client = server.client()) {
                 client.createBucket(b -> b.bucket(BUCKET));
@@ -109,8 +116,8 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     /** {@code --keep-alive}: like S3, keep connections open between requests (versitygw closes each one by default). */
-    private static Process launch(Path binary, int port, Path directory, Path log) throws IOException {
-        return new ProcessBuilder(binary.toString(), "--port", "127.0.0.1:" + port, "--access", ACCESS_KEY,
+    private static Process launch(Path binary, String host, int port, Path directory, Path log) throws IOException {
+        return new ProcessBuilder(binary.toString(), "--port", host + ":" + port, "--access", ACCESS_KEY,
                 "--secret", SECRET_KEY, "--region", "us-east-1", "--quiet", "--keep-alive", "posix", "--sidecar", directory.resolve("metadata").toString(),
                 directory.resolve("data").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -125,7 +132,7 @@ public final class S3TestServer implements AutoCloseable {
     public synchronized void resume() {
         try {
             int port = java.net.URI.create(endpoint).getPort();
-            process = launch(binary(), port, directory, log);
+            process = launch(binary(), host, port, directory, log);
             awaitListening(port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -202,7 +209,7 @@ public final class S3TestServer implements AutoCloseable {
                 throw new IOException("versitygw exited with " + process.exitValue() + ": " + Files.readString(log));
             }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), 200);
                 return;
             } catch (IOException notYet) {
                 sleep(100);
@@ -249,7 +256,11 @@ public final class S3TestServer implements AutoCloseable {
 
     /** A loopback port that nothing listens on right now. */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        return freePort("127.0.0.1");
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         }
     }

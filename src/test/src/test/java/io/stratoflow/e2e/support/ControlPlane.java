@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real Kubernetes control plane for the tests: etcd, kube-apiserver, kube-controller-manager,
- * kube-scheduler and KWOK, built from Go modules by {@code dev/build-control-plane.sh} (once,
- * cached under ~/.cache/stratoflow) and run by {@code dev/cluster}, on ports of its own so that
- * a developer's cluster can run beside it.
+ * A real Kubernetes cluster for the tests: etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler and KWOK, and real nodes (the kubelet with containerd), built from Go modules by
+ * {@code dev/build-control-plane.sh} (once, cached under ~/.cache/stratoflow) and run by
+ * {@code dev/cluster}, on ports, host addresses and Pod subnets of its own so that a developer's
+ * cluster can run beside it.
  */
 public final class ControlPlane {
 
@@ -26,7 +27,8 @@ public final class ControlPlane {
     /**
      * The suite's cluster: KWOK's fake nodes and one executing node; the tests bring their own S3 server and operator.
      *
-     * @param portOffset added to every port, so that clusters of different purposes run side by side
+     * @param portOffset added to every port (a multiple of 100 below 1400: it also picks the cluster's host address
+     *                   and Pod subnets), so that clusters of different purposes run side by side
      * @param extra      further dev/cluster settings, e.g. STRATOFLOW_NODES_FILE
      */
     public ControlPlane(Path project, String name, int portOffset, Map<String, String> extra) {
@@ -63,6 +65,7 @@ public final class ControlPlane {
         environment.put("STRATOFLOW_ETCD_PEER_PORT", Integer.toString(22380 + portOffset));
         environment.put("STRATOFLOW_KCM_PORT", Integer.toString(30257 + portOffset));
         environment.put("STRATOFLOW_SCHEDULER_PORT", Integer.toString(30259 + portOffset));
+        environment.put("STRATOFLOW_NODE_SLOT", Integer.toString(1 + portOffset / 100));
     }
 
     public void start() {
@@ -95,6 +98,18 @@ public final class ControlPlane {
 
     public Path kubeconfig() {
         return clusterDir.resolve("kubeconfig");
+    }
+
+    /**
+     * The address of this machine that the cluster's Pods reach it by (dev/cluster puts it on lo): where a server they
+     * need, such as S3, listens.
+     */
+    public String hostAddress() {
+        try {
+            return Files.readString(clusterDir.resolve("host-address")).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("The cluster in " + clusterDir + " is not up: " + e.getMessage(), e);
+        }
     }
 
     public Path logs() {

@@ -123,11 +123,12 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
     }
 
     private void start() {
-        s3 = S3TestServer.start(null);
-        DatastoreLocation location = s3.location("e2e");
-        datastore = Datastore.open(location, s3.settings());
         controlPlane = new ControlPlane(project);
         controlPlane.start();
+        // where the executing node's Pods reach it, as they would reach S3 from a cloud cluster
+        s3 = S3TestServer.start(null, controlPlane.hostAddress());
+        DatastoreLocation location = s3.location("e2e");
+        datastore = Datastore.open(location, s3.settings());
         admin = install(project, controlPlane);
         executingPool(admin);
         Map<String, String> environment = new java.util.HashMap<>(Map.of(
@@ -155,7 +156,7 @@ public final class StratoflowCluster implements BeforeAllCallback, ExtensionCont
     }
 
     /**
-     * The pool of the executing node (dev/cluster's stratoflow-node: labelled type=exec, tainted so that only Pods
+     * The pool of the executing node (dev/cluster's real node: labelled type=exec, tainted so that only Pods
      * tolerating it land there), where SDK steps really run.
      */
     private static void executingPool(KubernetesClient admin) {
