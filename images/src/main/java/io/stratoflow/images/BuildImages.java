@@ -22,11 +22,12 @@ public final class BuildImages {
     BuildOptions options = BuildOptions.parse(args);
     List<OciArchiveWriter.Written> written = build(options);
     StringBuilder properties = new StringBuilder("# The images the images module built: reference, manifest digest, "
-        + "size of the compressed blobs and of the unpacked layers, in bytes.\n");
+        + "image ID (the configuration's digest), size of the compressed blobs and of the unpacked layers, in bytes.\n");
     for (OciArchiveWriter.Written image : written) {
       String name = image.archive().getFileName().toString().replace(".oci.tar", "");
       properties.append(name).append(".reference=").append(image.reference()).append('\n')
           .append(name).append(".digest=").append(image.manifestDigest()).append('\n')
+          .append(name).append(".imageId=").append(image.imageId()).append('\n')
           .append(name).append(".size=").append(image.size()).append('\n')
           .append(name).append(".unpackedSize=").append(image.unpackedSize()).append('\n')
           .append(name).append(".archive=").append(image.archive().getFileName()).append('\n');

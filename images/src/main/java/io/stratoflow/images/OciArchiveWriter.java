@@ -35,8 +35,11 @@ final class OciArchiveWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A written image. Its size is that of its blobs (compressed layers, configuration, manifest). */
-  record Written(String reference, String manifestDigest, long size, long unpackedSize, Path archive) {
+  /**
+   * A written image. Its size is that of its blobs (compressed layers, configuration, manifest); its image ID is the
+   * digest of its configuration, what a container runtime reports for an image it did not pull by digest.
+   */
+  record Written(String reference, String manifestDigest, String imageId, long size, long unpackedSize, Path archive) {
   }
 
   Written write(ImageDefinition image, List<LayerBlob> layers, Path archive) throws IOException {
@@ -83,7 +86,7 @@ final class OciArchiveWriter {
     Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING);
     long size = config.length + manifest.length + layers.stream().mapToLong(LayerBlob::size).sum();
     long unpacked = layers.stream().mapToLong(LayerBlob::unpackedSize).sum();
-    return new Written(image.reference(), manifestDigest, size, unpacked, archive);
+    return new Written(image.reference(), manifestDigest, configDigest, size, unpacked, archive);
   }
 
   private static Map<String, Object> config(ImageDefinition image, List<LayerBlob> layers) {

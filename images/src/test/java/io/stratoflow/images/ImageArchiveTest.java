@@ -26,6 +26,8 @@ class ImageArchiveTest {
         .isEqualTo(built.getProperty(name + ".reference"))
         .isEqualTo("stratoflow/" + name + ":" + System.getProperty("stratoflow.images.version", "0.1.0"));
     assertThat(descriptor.get("digest").asText()).isEqualTo(built.getProperty(name + ".digest"));
+    assertThat(archive.manifest().get("config").get("digest").asText()).as("the image ID")
+        .isEqualTo(built.getProperty(name + ".imageId"));
 
     // Every blob is stored under its own digest.
     archive.files().forEach((path, bytes) -> {

@@ -36,6 +36,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,7 +127,8 @@ class DevStackTest {
         assertThat(operator.getSpec().getNodeName()).startsWith("exec-");
         assertThat(operator.getSpec().getServiceAccountName()).isEqualTo("stratoflow-operator");
         assertThat(operator.getSpec().getContainers().get(0).getImage()).isEqualTo(images.getProperty("operator.reference"));
-        assertThat(operator.getStatus().getContainerStatuses().get(0).getImageID()).contains(images.getProperty("operator.digest"));
+        // containerd reports an imported image by its ID, the digest of its configuration
+        assertThat(operator.getStatus().getContainerStatuses().get(0).getImageID()).isEqualTo(images.getProperty("operator.imageId"));
         assertThat(operator.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
         for (String namespace : List.of(OPERATOR_NAMESPACE, NAMESPACE)) {
             assertThat(client.namespaces().withName(namespace).get().getMetadata().getLabels()).as("namespace " + namespace)
@@ -142,7 +147,7 @@ class DevStackTest {
         Properties images = builtImages();
         assertThat(Runs.pods(client, NAMESPACE, run)).as("task Pods, run in the task-runner image the build wrote").isNotEmpty()
                 .allSatisfy(pod -> assertThat(pod.getStatus().getContainerStatuses().get(0).getImageID())
-                        .contains(images.getProperty("task-runner.digest")));
+                        .isEqualTo(images.getProperty("task-runner.imageId")));
 
         RunOutcome local = LocalRuns.run(ScalableFlow.class, Map.of("rounds", 2000), work.resolve("local"));
         String localBest = (String) LocalRuns.artifact(new Datastore(work.resolve("local")), local.flow(), local.runId(), "end", "best");
@@ -331,7 +336,10 @@ class DevStackTest {
         }
     }
 
-    /** Scales the chart's operator Deployment and waits until that many operator Pods are ready (and no other is left). */
+    /**
+     * Scales the chart's operator Deployment and waits until that many operator Pods are ready (and no other is left) and,
+     * with one, until its health port answers here again through dev/cluster's port forwarding, which follows the new Pod.
+     */
     private static void scaleOperator(int replicas) {
         client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName(OPERATOR_DEPLOYMENT).scale(replicas);
         Awaitility.await("operator Pods: " + replicas).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -339,6 +347,13 @@ class DevStackTest {
             return pods.size() == replicas && pods.stream().allMatch(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
                     .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
         });
+        if (replicas > 0) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (18080 + PORT_OFFSET) + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build();
+            Awaitility.await("the operator's forwarded health port").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions().until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        }
     }
 
     @Test

@@ -24,7 +24,7 @@ class NoStratoflowInstalledTest {
 
     @BeforeAll
     static void startAClusterWithoutStratoflow() {
-        bare = new ControlPlane(ControlPlane.projectDir(), "bare-cluster", 300, Map.of("STRATOFLOW_NODES_FILE", ""));
+        bare = new ControlPlane(ControlPlane.projectDir(), "bare-cluster", 300, Map.of("STRATOFLOW_NODES_FILE", "", "STRATOFLOW_EXEC_NODES", "0"));
         bare.start();
     }
 
