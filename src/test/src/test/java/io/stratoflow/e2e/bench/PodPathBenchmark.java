@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-task overhead of the cluster path: a 100-way foreach of trivial Java steps on the
- * executing node (Pods run as processes, the datastore on versitygw), every Pod's life split into
+ * executing node (a real kubelet with containerd; the datastore on versitygw), every Pod's life split into
  * its parts. Times between Pod events are taken by a watch in this JVM (the API's timestamps have
  * one-second resolution); times inside the container come from the task runner's report.
  *
