@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class TaskSpecCodec {
 
-    /** The environment variable that carries the spec into a task's container. */
-    public static final String ENVIRONMENT_VARIABLE = "STRATOFLOW_TASK";
+    /** The environment variable that carries the spec into a task's container: {@link EnvironmentNames#TASK}. */
+    public static final String ENVIRONMENT_VARIABLE = EnvironmentNames.TASK;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .serializationInclusion(JsonInclude.Include.NON_NULL)

@@ -1,5 +1,7 @@
 package io.stratoflow.task.runner;
 
+import io.stratoflow.task.EnvironmentNames;
+
 import java.io.FilterInputStream;
 import java.io.Flushable;
 import java.io.IOException;
@@ -21,8 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class LogFlusher implements AutoCloseable {
 
-    /** Seconds between uploads (fractions allowed); 0 disables them. */
-    static final String INTERVAL_VARIABLE = "STRATOFLOW_LOG_FLUSH_SECONDS";
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(3);
     /**
      * Each upload sends the whole log again (a storage object cannot be appended to), so a log
@@ -72,9 +72,12 @@ final class LogFlusher implements AutoCloseable {
         }
     }
 
-    /** The interval that {@value #INTERVAL_VARIABLE} sets, or the default when it is unset or not a number of seconds. */
+    /**
+     * The interval that {@value EnvironmentNames#LOG_FLUSH_SECONDS} sets (seconds, fractions allowed; 0 disables the
+     * uploads), or the default when it is unset or not a number of seconds.
+     */
     static Duration interval(Map<String, String> environment, PrintStream errors) {
-        String value = environment.get(INTERVAL_VARIABLE);
+        String value = environment.get(EnvironmentNames.LOG_FLUSH_SECONDS);
         if (value == null || value.isBlank()) {
             return DEFAULT_INTERVAL;
         }
@@ -86,7 +89,7 @@ final class LogFlusher implements AutoCloseable {
         } catch (NumberFormatException e) {
             // reported below
         }
-        errors.println(INTERVAL_VARIABLE + "=" + value + " is not a number of seconds (0 disables); the task's logs are stored every "
+        errors.println(EnvironmentNames.LOG_FLUSH_SECONDS + "=" + value + " is not a number of seconds (0 disables); the task's logs are stored every "
                 + DEFAULT_INTERVAL.toSeconds() + " s");
         return DEFAULT_INTERVAL;
     }

@@ -1,6 +1,7 @@
 package io.stratoflow.task.runner;
 
 import io.stratoflow.datastore.Datastore;
+import io.stratoflow.task.EnvironmentNames;
 import io.stratoflow.task.TaskReport;
 import io.stratoflow.task.TaskSpec;
 import io.stratoflow.task.TaskSpecCodec;
@@ -31,9 +32,9 @@ public final class TaskMain {
     public static void main(String[] args) {
         TaskReport report;
         try {
-            String encoded = System.getenv(TaskSpecCodec.ENVIRONMENT_VARIABLE);
+            String encoded = System.getenv(EnvironmentNames.TASK);
             if (encoded == null || encoded.isBlank()) {
-                throw new IllegalArgumentException("Environment variable " + TaskSpecCodec.ENVIRONMENT_VARIABLE
+                throw new IllegalArgumentException("Environment variable " + EnvironmentNames.TASK
                         + " is not set: this program runs tasks that a Stratoflow executor describes there");
             }
             report = run(TaskSpecCodec.decode(encoded));

@@ -1,5 +1,6 @@
 package io.stratoflow.task.runner;
 
+import io.stratoflow.task.EnvironmentNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,11 +133,11 @@ class LogFlusherTest {
     void theIntervalComesFromTheEnvironment() {
         PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8);
         assertThat(LogFlusher.interval(Map.of(), err)).isEqualTo(Duration.ofSeconds(3));
-        assertThat(LogFlusher.interval(Map.of(LogFlusher.INTERVAL_VARIABLE, "0"), err)).isZero();
-        assertThat(LogFlusher.interval(Map.of(LogFlusher.INTERVAL_VARIABLE, "0.25"), err)).isEqualTo(Duration.ofMillis(250));
+        assertThat(LogFlusher.interval(Map.of(EnvironmentNames.LOG_FLUSH_SECONDS, "0"), err)).isZero();
+        assertThat(LogFlusher.interval(Map.of(EnvironmentNames.LOG_FLUSH_SECONDS, "0.25"), err)).isEqualTo(Duration.ofMillis(250));
         assertThat(errors.size()).isZero();
-        assertThat(LogFlusher.interval(Map.of(LogFlusher.INTERVAL_VARIABLE, "soon"), err)).isEqualTo(Duration.ofSeconds(3));
-        assertThat(LogFlusher.interval(Map.of(LogFlusher.INTERVAL_VARIABLE, "-1"), err)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(LogFlusher.interval(Map.of(EnvironmentNames.LOG_FLUSH_SECONDS, "soon"), err)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(LogFlusher.interval(Map.of(EnvironmentNames.LOG_FLUSH_SECONDS, "-1"), err)).isEqualTo(Duration.ofSeconds(3));
         assertThat(errors.toString(StandardCharsets.UTF_8)).contains("STRATOFLOW_LOG_FLUSH_SECONDS=soon", "STRATOFLOW_LOG_FLUSH_SECONDS=-1");
     }
 }
