@@ -338,6 +338,6 @@ public sealed class RunStore permits LocalRunStore {
     static DatastoreException unwritable(String where, IOException e) {
         return new DatastoreException("Cannot write to the datastore at " + where + " (" + e.getClass().getSimpleName() + ": "
                 + e.getMessage() + "). Make it writable, or choose another location with --datastore-root or the "
-                + "STRATOFLOW_DATASTORE environment variable.", e);
+                + Datastore.ENVIRONMENT_VARIABLE + " environment variable.", e);
     }
 }

@@ -2,7 +2,7 @@ package io.stratoflow.cli;
 
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.definition.FlowDefinition;
-import io.stratoflow.runtime.WorkerLauncher;
+import io.stratoflow.task.EnvironmentNames;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ final class CliContext {
 
     /** The cap on a worker's heap from $STRATOFLOW_WORKER_MAX_HEAP_MB, or 0 when it is not set. */
     long maxWorkerHeapMb() {
-        String value = environment.get(WorkerLauncher.MAX_HEAP_ENVIRONMENT_VARIABLE);
+        String value = environment.get(EnvironmentNames.WORKER_MAX_HEAP_MB);
         if (value == null || value.isBlank()) {
             return 0;
         }
@@ -47,7 +47,7 @@ final class CliContext {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(WorkerLauncher.MAX_HEAP_ENVIRONMENT_VARIABLE + "=" + value
+        throw new IllegalArgumentException(EnvironmentNames.WORKER_MAX_HEAP_MB + "=" + value
                 + " is not a heap size: give a whole number of megabytes, at least 16");
     }
 }

@@ -5,6 +5,7 @@ import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.datastore.TaskRecord;
 import io.stratoflow.model.ExternalTask;
+import io.stratoflow.task.EnvironmentNames;
 import io.stratoflow.task.TaskReport;
 import io.stratoflow.task.TaskSpec;
 import io.stratoflow.task.TaskSpecCodec;
@@ -103,7 +104,7 @@ final class LaptopTasks {
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Dstratoflow.terminationLog=" + report, "-Dslf4j.internal.verbosity=ERROR", "-cp", System.getProperty("java.class.path"),
                     "io.stratoflow.task.runner.TaskMain").redirectErrorStream(true);
-            builder.environment().put(TaskSpecCodec.ENVIRONMENT_VARIABLE, TaskSpecCodec.encode(spec));
+            builder.environment().put(EnvironmentNames.TASK, TaskSpecCodec.encode(spec));
             Process process = builder.start();
             Thread relay = new Thread(() -> relay(process, spec, report), "stratoflow-laptop-" + spec.step() + "-" + spec.taskId());
             relay.setDaemon(true);

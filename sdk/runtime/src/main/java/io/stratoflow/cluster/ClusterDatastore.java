@@ -1,6 +1,7 @@
 package io.stratoflow.cluster;
 
 import io.stratoflow.datastore.Datastore;
+import io.stratoflow.task.EnvironmentNames;
 
 import java.util.Map;
 
@@ -14,7 +15,7 @@ public final class ClusterDatastore {
         ClusterDefaults defaults = ClusterDefaults.read(cluster.client(), environment)
                 .filter(ClusterDefaults::hasSharedDatastore)
                 .orElseThrow(() -> new ClusterException("The cluster at " + cluster.server() + " names no datastore on S3 that this "
-                        + "machine and its tasks could share (ConfigMap " + environment.getOrDefault("STRATOFLOW_OPERATOR_NAMESPACE",
+                        + "machine and its tasks could share (ConfigMap " + environment.getOrDefault(EnvironmentNames.OPERATOR_NAMESPACE,
                         ClusterDefaults.OPERATOR_NAMESPACE) + "/" + ClusterDefaults.CONFIG_MAP + " has no s3:// datastore.root). "
                         + "Install the chart with --set datastore.root=s3://BUCKET/PREFIX --set datastore.credentialsSecret=SECRET, and "
                         + "give this machine the same bucket's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or a profile)."));

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stratoflow.datastore.DatastoreLocation;
+import io.stratoflow.task.EnvironmentNames;
 
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,7 @@ public record ClusterDefaults(String datastoreRoot, String datastoreEndpoint, St
     public static final String OPERATOR_NAMESPACE = "stratoflow-system";
 
     public static Optional<ClusterDefaults> read(KubernetesClient client, Map<String, String> environment) {
-        String namespace = environment.getOrDefault("STRATOFLOW_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
+        String namespace = environment.getOrDefault(EnvironmentNames.OPERATOR_NAMESPACE, OPERATOR_NAMESPACE);
         ConfigMap map;
         try {
             map = client.configMaps().inNamespace(namespace).withName(CONFIG_MAP).get();
@@ -41,7 +42,7 @@ public record ClusterDefaults(String datastoreRoot, String datastoreEndpoint, St
 
     /** The datastore as this machine reaches it: the cluster's, unless {@code $STRATOFLOW_DATASTORE_ENDPOINT} says otherwise. */
     public DatastoreLocation datastore(Map<String, String> environment) {
-        String endpoint = environment.getOrDefault("STRATOFLOW_DATASTORE_ENDPOINT", datastoreEndpoint);
+        String endpoint = environment.getOrDefault(EnvironmentNames.DATASTORE_ENDPOINT, datastoreEndpoint);
         return new DatastoreLocation(datastoreRoot, endpoint, datastoreRegion, pathStyle ? Boolean.TRUE : null);
     }
 

@@ -1,6 +1,7 @@
 package io.stratoflow.runtime;
 
 import io.stratoflow.runtime.worker.WorkerMain;
+import io.stratoflow.task.EnvironmentNames;
 
 import java.io.File;
 import java.lang.management.ManagementFactory;
@@ -16,12 +17,6 @@ import java.util.Set;
 /** Builds the command line of a worker JVM: the same Java and classpath as the flow, a bounded heap. */
 public final class WorkerLauncher {
 
-    /** Environment variable, read by the CLI, that caps the heap of worker JVMs in megabytes. */
-    public static final String MAX_HEAP_ENVIRONMENT_VARIABLE = "STRATOFLOW_WORKER_MAX_HEAP_MB";
-
-    /** Environment variable with extra JVM options for worker JVMs (e.g. a profiler or system properties), split on spaces. */
-    public static final String JAVA_OPTIONS_ENVIRONMENT_VARIABLE = "STRATOFLOW_WORKER_JAVA_OPTIONS";
-
     private final List<String> command;
 
     /** A worker for the flow {@code flowType}, which it loads and warms up before taking tasks. */
@@ -33,7 +28,7 @@ public final class WorkerLauncher {
         cmd.add("-XX:-UsePerfData");
         cmd.add("-Xshare:auto");
         cmd.add("-Dfile.encoding=UTF-8");
-        String extra = System.getenv(JAVA_OPTIONS_ENVIRONMENT_VARIABLE);
+        String extra = System.getenv(EnvironmentNames.WORKER_JAVA_OPTIONS);
         if (extra != null) {
             for (String option : extra.trim().split("\\s+")) {
                 if (!option.isEmpty()) {
