@@ -1,5 +1,6 @@
 package io.stratoflow.images;
 
+import io.stratoflow.task.EnvironmentNames;
 import java.nio.file.Path;
 
 /**
@@ -49,7 +50,7 @@ record BuildOptions(Path checkout, Path output, Path jdk, Path cache, String ver
 
   /** ${STRATOFLOW_CACHE:-$HOME/.cache/stratoflow}: outside the checkout, so that a clean build keeps it. */
   static Path defaultCache() {
-    String env = System.getenv("STRATOFLOW_CACHE");
+    String env = System.getenv(EnvironmentNames.CACHE);
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }

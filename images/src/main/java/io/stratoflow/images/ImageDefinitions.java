@@ -1,5 +1,6 @@
 package io.stratoflow.images;
 
+import io.stratoflow.task.EnvironmentNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ final class ImageDefinitions {
         .add(require(examplesData()), EXAMPLES_HOME + "/examples/data")
         .build());
     Map<String, String> env = taskRunnerEnv();
-    env.put("STRATOFLOW_TASK_CLASSPATH", EXAMPLES_CLASSES);
+    env.put(EnvironmentNames.TASK_CLASSPATH, EXAMPLES_CLASSES);
     // HybridCloudFlow reads examples/data/..., relative to the working directory.
     return new ImageDefinition("examples", "stratoflow/examples:" + version, List.copyOf(layers), env,
         List.of("stratoflow-task"), EXAMPLES_HOME, OsRootfs.USER);
@@ -116,7 +117,7 @@ final class ImageDefinitions {
   private static Map<String, String> taskRunnerEnv() {
     Map<String, String> env = baseEnv();
     env.put("PATH", TASK_RUNNER_HOME + "/bin:" + env.get("PATH"));
-    env.put("STRATOFLOW_TASK_RUNNER_HOME", TASK_RUNNER_HOME);
+    env.put(EnvironmentNames.TASK_RUNNER_HOME, TASK_RUNNER_HOME);
     return env;
   }
 
