@@ -7,6 +7,7 @@ import io.stratoflow.datastore.DatastoreException;
 import io.stratoflow.definition.FlowDefinition;
 import io.stratoflow.definition.FlowIntrospector;
 import io.stratoflow.graph.GraphValidationException;
+import io.stratoflow.task.EnvironmentNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ public final class FlowCli {
         }
 
         @Option(names = "--datastore-root", paramLabel = "<dir>", scope = CommandLine.ScopeType.INHERIT,
-                description = "Datastore directory (default: $STRATOFLOW_DATASTORE, else the nearest .stratoflow directory)")
+                description = "Datastore directory (default: $" + EnvironmentNames.DATASTORE + ", else the nearest .stratoflow directory)")
         void datastoreRoot(Path root) {
             context.datastoreRoot = root;
         }

@@ -9,8 +9,11 @@ import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +23,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,8 +104,19 @@ class EnvironmentNamesTest {
 
     private static final String LAUNCHER = "sdk/runtime/src/main/task-runner/bin/stratoflow-task";
 
+    /** The main Java sources that may spell a name in a string: EnvironmentNames, and modules it cannot reach. */
+    private static final Set<String> JAVA_SPELLING_NAMES = Set.of(
+            "sdk/task/src/main/java/io/stratoflow/task/EnvironmentNames.java",
+            // The datastore module is below the task module: EnvironmentNames.DATASTORE is this class's constant.
+            "sdk/datastore/src/main/java/io/stratoflow/datastore/Datastore.java",
+            // The model depends on no other module; this description is copied into the CRD.
+            "sdk/model/src/main/java/io/stratoflow/model/ExternalTask.java");
+
+    private static final Set<String> SKIPPED_DIRECTORIES = Set.of("target", "node_modules", ".git");
+
     // A name ending in '_' is a family (STRATOFLOW_OPERATOR_*), not a variable.
     private static final Pattern NAME = Pattern.compile("(?<![A-Za-z0-9_])STRATOFLOW_[A-Z0-9_]*[A-Z0-9](?![A-Za-z0-9_])");
+    private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\\n]|\\\\.)*\"");
 
     private final Path root = repositoryRoot();
 
@@ -142,7 +155,22 @@ class EnvironmentNamesTest {
     }
 
     @Test
-    void findsNamesButNotFamilies() {
+    void mainJavaCodeSpellsNamesOnlyInEnvironmentNames() {
+        Set<String> spelling = new TreeSet<>();
+        for (Path file : files(root)) {
+            String path = relative(file);
+            if (path.endsWith(".java") && path.contains("src/main/java/")
+                    && STRING_LITERAL.matcher(text(file)).results().anyMatch(literal -> NAME.matcher(literal.group()).find())) {
+                spelling.add(path);
+            }
+        }
+        assertThat(spelling).as("main sources with a STRATOFLOW_* name in a string")
+                .contains("sdk/task/src/main/java/io/stratoflow/task/EnvironmentNames.java")
+                .isSubsetOf(JAVA_SPELLING_NAMES);
+    }
+
+    @Test
+    void findsAMisspelledNameButNotFamiliesOrLongerWords() {
         assertThat(names("exec java -cp \"${STRATOFLOW_TASK_CLASPATH:+$STRATOFLOW_TASK_CLASPATH:}\" # STRATOFLOW_OPERATOR_*, "
                 + "STRATOFLOW_*_PORT, MY_STRATOFLOW_RUN"))
                 .containsExactly("STRATOFLOW_TASK_CLASPATH");
@@ -169,23 +197,43 @@ class EnvironmentNamesTest {
         for (String scanned : SCANNED) {
             Path start = root.resolve(scanned);
             assertThat(start).as("a scanned path").exists();
-            try (Stream<Path> files = Files.walk(start)) {
-                files.filter(Files::isRegularFile).filter(EnvironmentNamesTest::isScanned).forEach(file -> {
-                    Set<String> names = names(text(file));
-                    if (!names.isEmpty()) {
-                        byFile.put(root.relativize(file).toString().replace('\\', '/'), names);
-                    }
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            for (Path file : files(start)) {
+                Set<String> names = file.toString().endsWith(".java") ? Set.of() : names(text(file));
+                if (!names.isEmpty()) {
+                    byFile.put(relative(file), names);
+                }
             }
         }
         return byFile;
     }
 
-    private static boolean isScanned(Path file) {
-        String path = file.toString().replace('\\', '/');
-        return !path.endsWith(".java") && !path.contains("/target/") && !path.contains("/node_modules/");
+    /** The regular files under {@code start} (or {@code start} itself), build output and the like left out. */
+    private static List<Path> files(Path start) {
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                    return SKIPPED_DIRECTORIES.contains(String.valueOf(dir.getFileName())) ? FileVisitResult.SKIP_SUBTREE
+                            : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile()) {
+                        files.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    private String relative(Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
     }
 
     /** The file's text, or "" for a file that is not UTF-8 text (an image, an archive). */
