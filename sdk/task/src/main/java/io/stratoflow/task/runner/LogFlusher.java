@@ -89,8 +89,8 @@ final class LogFlusher implements AutoCloseable {
         } catch (NumberFormatException e) {
             // reported below
         }
-        errors.println(EnvironmentNames.LOG_FLUSH_SECONDS + "=" + value + " is not a number of seconds (0 disables); the task's logs are stored every "
-                + DEFAULT_INTERVAL.toSeconds() + " s");
+        errors.println(EnvironmentNames.LOG_FLUSH_SECONDS + "=" + value + " is not a number of seconds (0 disables); "
+                + "the task's logs are stored every " + DEFAULT_INTERVAL.toSeconds() + " s");
         return DEFAULT_INTERVAL;
     }
 
