@@ -35,9 +35,7 @@ final class TaskObserver {
     record Unschedulable(TaskKey task, int attempt, String pod, String message, Duration since, boolean cannotStart) {
     }
 
-
-
-    record Observed(List<Observation> observations, List<Unschedulable> unschedulable, List<ActiveTask> withoutPod) {
+    record Observed(List<Observation> observations, List<Unschedulable> unschedulable) {
     }
 
     private TaskObserver() {
@@ -46,12 +44,10 @@ final class TaskObserver {
     static Observed observe(RunState state, String runName, Map<String, Pod> podsByName, Instant now) {
         List<Observation> observations = new ArrayList<>();
         List<Unschedulable> unschedulable = new ArrayList<>();
-        List<ActiveTask> withoutPod = new ArrayList<>();
         for (ActiveTask active : state.running()) {
             Pod pod = podsByName.get(TaskPodNames.podName(runName, active.task(), active.attempt()));
             if (pod == null || pod.getMetadata().getDeletionTimestamp() != null && pod.getStatus() == null) {
-                withoutPod.add(active);
-                continue;
+                continue; // no Pod yet, or one deleted before it reported anything: nothing to observe
             }
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
             if ("Succeeded".equals(phase)) {
@@ -70,7 +66,7 @@ final class TaskObserver {
                 }
             }
         }
-        return new Observed(observations, unschedulable, withoutPod);
+        return new Observed(observations, unschedulable);
     }
 
     private static Optional<PodCondition> unschedulable(Pod pod, Instant now) {
