@@ -42,13 +42,10 @@ public final class TaskPodBuilder {
         this.defaults = defaults;
     }
 
-    /** @param datastore where the flow's tasks keep artifacts and logs; null for a flow of plain containers only */
-    public Pod build(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
-                     TaskResources resources, ComputePool pool, DatastoreLocation datastore) {
-        return build(run, flow, step, task, attempt, inputs, resources, pool, datastore, run.getSpec().parameters);
-    }
-
-    /** @param parameters the run's parameter values (a resumed Run that sets none has its origin's) */
+    /**
+     * @param datastore  where the flow's tasks keep artifacts and logs; null for a flow of plain containers only
+     * @param parameters the run's parameter values (a resumed Run that sets none has its origin's)
+     */
     public Pod build(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
                      TaskResources resources, ComputePool pool, DatastoreLocation datastore, Map<String, String> parameters) {
         String runName = run.getMetadata().getName();

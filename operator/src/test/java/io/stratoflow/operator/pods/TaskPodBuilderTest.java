@@ -84,6 +84,13 @@ class TaskPodBuilderTest {
         return pool;
     }
 
+    /** The Pod of a task of {@link #run()}, which is not resumed: its tasks get the Run's own parameters. */
+    Pod build(StepSpec step, TaskKey task, int attempt, TaskInputs inputs, ComputePool pool, DatastoreLocation datastore) {
+        Run run = run();
+        return builder.build(run, flow(), step, task, attempt, inputs, TaskResources.of(step, null), pool, datastore,
+                run.getSpec().parameters);
+    }
+
     static Map<String, String> env(Container container) {
         return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
@@ -92,8 +99,7 @@ class TaskPodBuilderTest {
     void aForeachSplitsPodInAGpuPool() {
         StepSpec step = gpuStep();
         TaskKey task = new TaskKey("train_model", IndexPath.of(7));
-        Pod pod = builder.build(run(), flow(), step, task, 2, new TaskInputs.Parents(List.of(TaskKey.root("start"))),
-                TaskResources.of(step, null), gpuPool(), DATASTORE);
+        Pod pod = build(step, task, 2, new TaskInputs.Parents(List.of(TaskKey.root("start"))), gpuPool(), DATASTORE);
 
         assertThat(pod.getMetadata().getName()).isEqualTo("train-run-train-model-7-2").isEqualTo(TaskPodNames.podName("train-run", task, 2));
         assertThat(pod.getMetadata().getNamespace()).isEqualTo("ml");
@@ -145,8 +151,8 @@ class TaskPodBuilderTest {
         step.container = new ContainerSpec();
         step.container.image = "busybox:1.36";
         step.container.command = List.of("sh", "-c", "echo $STRATOFLOW_FOREACH_INDEX");
-        Pod pod = builder.build(run(), flow(), step, new TaskKey("train_model", IndexPath.of(7)), 2,
-                new TaskInputs.Parents(List.of(TaskKey.root("start"))), TaskResources.of(step, null), gpuPool(), DATASTORE);
+        Pod pod = build(step, new TaskKey("train_model", IndexPath.of(7)), 2, new TaskInputs.Parents(List.of(TaskKey.root("start"))),
+                gpuPool(), DATASTORE);
         Container container = pod.getSpec().getContainers().get(0);
         assertThat(env(container)).containsEntry("STRATOFLOW_STEP", "train_model")
                 .containsEntry("STRATOFLOW_TASK_ID", "7")
@@ -163,8 +169,7 @@ class TaskPodBuilderTest {
         StepSpec step = new StepSpec();
         step.name = "start";
         step.next = List.of("end");
-        Pod pod = builder.build(run(), flow(), step, TaskKey.root("start"), 0, new TaskInputs.None(),
-                TaskResources.of(step, null), null, DATASTORE);
+        Pod pod = build(step, TaskKey.root("start"), 0, new TaskInputs.None(), null, DATASTORE);
         assertThat(pod.getSpec().getNodeSelector()).isNullOrEmpty();
         assertThat(pod.getSpec().getTolerations()).isEmpty();
         assertThat(pod.getSpec().getActiveDeadlineSeconds()).isNull();
@@ -182,8 +187,7 @@ class TaskPodBuilderTest {
         step.container.command = List.of("sh", "-c");
         step.container.args = List.of("echo '{\"splits\": 3}' > /dev/termination-log");
         step.container.env = List.of(new EnvVar("MODE", "fast", null));
-        Pod pod = builder.build(run(), flow(), step, TaskKey.root("start"), 0, new TaskInputs.None(), TaskResources.of(step, null), null,
-                null);
+        Pod pod = build(step, TaskKey.root("start"), 0, new TaskInputs.None(), null, null);
         Container container = pod.getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("busybox:1.36");
         assertThat(container.getCommand()).containsExactly("sh", "-c");
@@ -197,8 +201,7 @@ class TaskPodBuilderTest {
         step.name = "join";
         step.join = true;
         step.next = List.of("end");
-        Pod pod = builder.build(run(), flow(), step, TaskKey.root("join"), 0,
-                new TaskInputs.ForeachBranches("train", IndexPath.ROOT, 10_000), TaskResources.of(step, null), null, DATASTORE);
+        Pod pod = build(step, TaskKey.root("join"), 0, new TaskInputs.ForeachBranches("train", IndexPath.ROOT, 10_000), null, DATASTORE);
         String encoded = env(pod.getSpec().getContainers().get(0)).get(TaskSpecCodec.ENVIRONMENT_VARIABLE);
         assertThat(encoded).hasSizeLessThan(600);
         assertThat(TaskSpecCodec.decode(encoded).branches()).isEqualTo(new TaskSpec.Branches("train", "", 10_000));

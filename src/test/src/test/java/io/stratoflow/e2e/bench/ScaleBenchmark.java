@@ -247,7 +247,7 @@ public final class ScaleBenchmark {
         TaskInputs fromStart = new TaskInputs.Parents(List.of(TaskKey.root("start")));
         List<Pod> pods = IntStream.range(0, RAW_WARM_UP + count).mapToObj(i -> {
             Pod pod = builder.build(owner, flow.getSpec(), work, new TaskKey(WORK, IndexPath.of(i)), 0, fromStart, resources, null,
-                    SIMULATED_DATASTORE);
+                    SIMULATED_DATASTORE, owner.getSpec().parameters);
             pod.getMetadata().getLabels().remove(TaskPodNames.RUN_LABEL);
             return pod;
         }).toList();
