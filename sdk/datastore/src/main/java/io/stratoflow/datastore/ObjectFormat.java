@@ -12,18 +12,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.function.IntFunction;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
 /**
- * How a content object is laid out in storage.
- *
- * <p>Objects written before this format are one zlib stream (deflate); zlib's first byte is
- * always {@code 0x78}, so they are recognised and still read. Newer objects start with a
- * five-byte header, {@code 'S' 'F' 'O' 1} and a kind:
+ * How a content object is laid out in storage: a five-byte header, {@code 'S' 'F' 'O' 1} and a
+ * kind, then the body:
  * <ul>
  * <li>{@code R}: the content as is. Chosen when compressing would not save at least 1/32 of it
  *     (pseudo-random, already compressed or encrypted data), which a 64 KiB sample shows
@@ -39,10 +35,6 @@ import java.util.zip.InflaterInputStream;
  *     each). In the pack every chunk is a frame, itself an {@code R}, {@code S} or {@code Z}
  *     object: chunks are compressed in parallel, uploaded as one multipart upload and read back
  *     with one request, as a careful user of S3 would move a large file.</li>
- * <li>{@code M}: the manifest of a large object written before packs: its length (8 bytes), the
- *     chunk size (4), the number of chunks (4), then each chunk's SHA-256 (32 bytes each), every
- *     chunk an object at its own hash. Still read; no longer written, since one request per
- *     chunk costs more than the chunk's transfer on a server that answers each one slowly.</li>
  * </ul>
  * The key of every object stays the SHA-256 of its whole uncompressed content.
  */
@@ -52,11 +44,8 @@ final class ObjectFormat {
     static final byte RAW = 'R';
     static final byte ZSTD = 'S';
     static final byte DEFLATE = 'Z';
-    static final byte MANIFEST = 'M';
     static final byte PACK = 'P';
-    static final int HASH_BYTES = 32;
     private static final byte[] MAGIC = {'S', 'F', 'O', 1};
-    private static final int LEGACY_ZLIB = 0x78;
     private static final int SAMPLE = 64 * 1024;
     private static final int ZSTD_LEVEL = 1;
     private static final Throwable ZSTD_MISSING = loadZstd();
@@ -151,15 +140,8 @@ final class ObjectFormat {
     /** Reads the header of a stored object; {@code body} is positioned after it. */
     static Opened open(InputStream stored) throws IOException {
         BufferedInputStream in = new BufferedInputStream(stored, 64 * 1024);
-        in.mark(HEADER);
-        int first = in.read();
-        if (first == LEGACY_ZLIB) {
-            in.reset();
-            return new Opened(DEFLATE, in);
-        }
         byte[] header = new byte[HEADER];
-        header[0] = (byte) first;
-        if (first < 0 || in.readNBytes(header, 1, HEADER - 1) != HEADER - 1) {
+        if (in.readNBytes(header, 0, HEADER) != HEADER) {
             in.close();
             throw new EOFException("truncated object: no header");
         }
@@ -170,7 +152,7 @@ final class ObjectFormat {
             }
         }
         byte kind = header[MAGIC.length];
-        if (kind != RAW && kind != ZSTD && kind != DEFLATE && kind != MANIFEST && kind != PACK) {
+        if (kind != RAW && kind != ZSTD && kind != DEFLATE && kind != PACK) {
             in.close();
             throw new IOException("unknown object kind '" + (char) kind + "'; it may have been written by a newer Stratoflow");
         }
@@ -250,24 +232,6 @@ final class ObjectFormat {
         /** The content length of chunk {@code index}: the chunk size but for the last one. */
         int chunkLength(int index) {
             return (int) Math.min(chunkSize, length - (long) index * chunkSize);
-        }
-    }
-
-    /** A manifest read whole: the chunks' hashes, hex. */
-    record Manifest(long length, int chunkSize, String[] chunks) {
-
-        static Manifest read(InputStream body) throws IOException {
-            DataInputStream in = new DataInputStream(body);
-            long length = in.readLong();
-            int chunkSize = in.readInt();
-            int count = in.readInt();
-            String[] chunks = new String[count];
-            byte[] hash = new byte[HASH_BYTES];
-            for (int i = 0; i < count; i++) {
-                in.readFully(hash);
-                chunks[i] = HexFormat.of().formatHex(hash);
-            }
-            return new Manifest(length, chunkSize, chunks);
         }
     }
 }

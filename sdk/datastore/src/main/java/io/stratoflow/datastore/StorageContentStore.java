@@ -24,8 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code parallelism} chunks at a time (or leave them raw, when the data does not compress) and
  * one pack receives them in order, as a single upload; the object is then the pack's index (see
  * {@link ChunkingWriter}). Reading a large object is one request for the pack, decoded as it
- * streams ({@link PackReader}); large objects written before packs, a manifest of chunks stored
- * as objects of their own, are still read ({@link ChunkReader}).
+ * streams ({@link PackReader}).
  */
 public final class StorageContentStore implements ContentStore {
 
@@ -96,15 +95,7 @@ public final class StorageContentStore implements ContentStore {
             }
             return new PackReader(storage, pack);
         }
-        if (opened.kind() != ObjectFormat.MANIFEST) {
-            return ObjectFormat.content(opened);
-        }
-        ObjectFormat.Manifest manifest;
-        try (InputStream body = opened.body()) {
-            manifest = ObjectFormat.Manifest.read(body);
-        }
-        // one core is left to the reader, which decodes what the workers do not reach
-        return new ChunkReader(storage, workers, manifest, 2 * parallelism, Math.max(1, compressing - 1));
+        return ObjectFormat.content(opened);
     }
 
     @Override

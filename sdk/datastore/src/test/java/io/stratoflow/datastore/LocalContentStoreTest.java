@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -147,33 +144,6 @@ class LocalContentStoreTest {
     }
 
     @Test
-    void largeObjectsWrittenAsManifestsOfChunkObjectsAreStillRead() throws Exception {
-        LocalStorage storage = new LocalStorage(root);
-        StorageContentStore store = new StorageContentStore(storage, 1 << 20, 3);
-        byte[] first = "first chunk ".repeat(1000).getBytes(StandardCharsets.UTF_8);
-        byte[] second = new byte[777];
-        new Random(17).nextBytes(second);
-        String firstHash = store.put(out -> out.write(first));
-        String secondHash = store.put(out -> out.write(second));
-        java.io.ByteArrayOutputStream manifest = new java.io.ByteArrayOutputStream();
-        java.io.DataOutputStream out = new java.io.DataOutputStream(manifest);
-        out.write(new byte[] {'S', 'F', 'O', 1, 'M'});
-        out.writeLong(first.length + second.length);
-        out.writeInt(first.length);
-        out.writeInt(2);
-        out.write(HexFormat.of().parseHex(firstHash));
-        out.write(HexFormat.of().parseHex(secondHash));
-        String hash = "ab".repeat(32);
-        storage.writeBytes(StorageContentStore.keyOf(hash), manifest.toByteArray(), 0, manifest.size());
-
-        try (InputStream in = store.open(hash)) {
-            byte[] both = Arrays.copyOf(first, first.length + second.length);
-            System.arraycopy(second, 0, both, first.length, second.length);
-            assertThat(in.readAllBytes()).isEqualTo(both);
-        }
-    }
-
-    @Test
     void incompressibleContentIsStoredRawAndMarkedSo() throws Exception {
         LocalContentStore store = new LocalContentStore(root);
         byte[] noise = new byte[1 << 20];
@@ -187,24 +157,6 @@ class LocalContentStoreTest {
         try (InputStream in = store.open(hash)) {
             assertThat(in.readAllBytes()).isEqualTo(noise);
         }
-    }
-
-    @Test
-    void objectsWrittenBeforeTheStorageSeamAreStillRead() throws Exception {
-        byte[] content = "{\"written\":\"by an older Stratoflow\"}".getBytes(StandardCharsets.UTF_8);
-        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        Path legacy = Files.createDirectories(root.resolve("objects").resolve(hash.substring(0, 2))).resolve(hash.substring(2));
-        try (OutputStream out = new DeflaterOutputStream(Files.newOutputStream(legacy), new Deflater(Deflater.BEST_SPEED))) {
-            out.write(content);
-        }
-
-        LocalContentStore store = new LocalContentStore(root);
-        assertThat(store.contains(hash)).isTrue();
-        try (InputStream in = store.open(hash)) {
-            assertThat(in.readAllBytes()).isEqualTo(content);
-        }
-        assertThat(store.put(out -> out.write(content))).isEqualTo(hash);
-        assertThat(Files.readAllBytes(legacy)[0]).as("an object that exists is not written again").isEqualTo((byte) 0x78);
     }
 
     @Test
