@@ -3,11 +3,13 @@ package io.stratoflow.operator.metrics;
 import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.stratoflow.engine.RunPhase;
 import io.stratoflow.model.Run;
 import io.stratoflow.operator.periodic.InformerCaches;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,7 @@ public class RunGauges {
 
     static final String RUNS = "stratoflow.runs";
     /** Every namespace with Runs has a series for each phase, 0 included, so that a query need not guess at absent ones. */
-    static final List<String> PHASES = List.of("Pending", "Running", "Succeeded", "Failed", "Stopped");
+    static final List<String> PHASES = Arrays.stream(RunPhase.values()).map(RunPhase::statusName).toList();
 
     private final SnapshotGauge runs;
     private final GaugeRefresh refresh;
@@ -50,6 +52,6 @@ public class RunGauges {
     }
 
     private static String phaseOf(Run run) {
-        return run.getStatus() == null || run.getStatus().phase == null ? "Pending" : run.getStatus().phase;
+        return run.getStatus() == null || run.getStatus().phase == null ? RunPhase.PENDING.statusName() : run.getStatus().phase;
     }
 }

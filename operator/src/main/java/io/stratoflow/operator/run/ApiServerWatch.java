@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.runtime.StartupEvent;
+import io.stratoflow.engine.RunPhase;
 import io.stratoflow.model.Run;
 import io.stratoflow.operator.config.LeaderElection;
 import io.stratoflow.operator.periodic.PeriodicJob;
@@ -116,7 +117,7 @@ public class ApiServerWatch {
                 + "); it has picked this Run up again where it was";
         for (Run run : runs) {
             String phase = run.getStatus() == null ? null : run.getStatus().phase;
-            if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+            if (!RunPhase.SUCCEEDED.statusName().equals(phase) && !RunPhase.FAILED.statusName().equals(phase)) {
                 RunEvents.warning(client, run, REASON, message);
             }
         }

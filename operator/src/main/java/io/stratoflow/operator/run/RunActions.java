@@ -52,7 +52,7 @@ public class RunActions {
                 if (finish.phase() == RunPhase.SUCCEEDED) {
                     RunEvents.normal(client, run, "Succeeded", "Every task of the run succeeded");
                 } else {
-                    RunEvents.warning(client, run, RunStatusBuilder.phaseName(finish.phase()), String.valueOf(finish.message()));
+                    RunEvents.warning(client, run, finish.phase().statusName(), String.valueOf(finish.message()));
                 }
             } else {
                 throw new IllegalStateException("The operator does not carry out " + action);

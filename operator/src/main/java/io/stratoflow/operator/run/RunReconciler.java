@@ -20,6 +20,7 @@ import io.stratoflow.datastore.Json;
 import io.stratoflow.engine.Decision;
 import io.stratoflow.engine.Observation;
 import io.stratoflow.engine.RunEngine;
+import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.StepPolicy;
 import io.stratoflow.graph.FlowGraph;
@@ -165,7 +166,7 @@ public class RunReconciler implements Reconciler<Run> {
         long generation = run.getMetadata().getGeneration() == null ? 0 : run.getMetadata().getGeneration();
         ResourceID id = ResourceID.fromResource(run);
         ReconcileFailures.markReconciled(status.conditions, generation, now);
-        if (isFinished(status)) {
+        if (RunPhase.isFinalStatus(status.phase)) {
             poolQueue.forget(TaskPods.runKey(run));
             RunState finalState = RunStatusBuilder.stateOf(status);
             if (finalState != null) {
@@ -279,15 +280,11 @@ public class RunReconciler implements Reconciler<Run> {
         }
     }
 
-    private static boolean isFinished(RunStatus status) {
-        return status.phase != null && (status.phase.equals("Succeeded") || status.phase.equals("Failed") || status.phase.equals("Stopped"));
-    }
-
     private UpdateControl<Run> refuse(Run run, RunStatus status, RunStarter.Start start, long generation, Instant now,
                                       KubernetesClient client, String before, Context<Run> context) {
         if (start.waitForFlow()) {
             status.observedGeneration = generation;
-            status.phase = "Pending";
+            status.phase = RunPhase.PENDING.statusName();
             status.message = start.refusal();
             Conditions.set(status.conditions, "FlowFound", false, start.reason(), start.refusal(), generation, now);
             writeStatus(run, before, context);
@@ -385,7 +382,7 @@ public class RunReconciler implements Reconciler<Run> {
         } else if (Conditions.find(status.conditions, "PodsCreated").isPresent()) {
             Conditions.set(status.conditions, "PodsCreated", true, "PodsCreated", "task Pods are created", generation, now);
         }
-        if (created.waitingForQuota() > 0 && !status.phase.equals("Failed")) {
+        if (created.waitingForQuota() > 0 && !RunPhase.FAILED.statusName().equals(status.phase)) {
             status.message = created.waitingForQuota() + " task(s) wait for quota of ComputePool " + created.waitingPools();
         }
     }

@@ -22,7 +22,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -66,7 +65,7 @@ public class RunRecorder {
             return null;
         }
         Instant finished = status.finishedAt == null ? now : Instant.parse(status.finishedAt);
-        return write(client, run, context, RunPhase.valueOf(status.phase.toUpperCase(Locale.ROOT)), status.message,
+        return write(client, run, context, RunPhase.ofStatusName(status.phase).orElseThrow(), status.message,
                 Instant.parse(status.startedAt), finished, RunStatusBuilder.stateOf(status), generation, now);
     }
 
@@ -75,7 +74,7 @@ public class RunRecorder {
         RunStatus status = run.getStatus();
         FlowResourceSpec flow = status.pinnedFlow;
         Optional<DatastoreLocation> location = RunRecords.recorded(flow) ? datastores.locationOf(flow) : Optional.empty();
-        String recordedPhase = RunStatusBuilder.phaseName(phase);
+        String recordedPhase = phase.statusName();
         if (location.isEmpty() || Conditions.find(status.conditions, CONDITION)
                 .filter(c -> "True".equals(c.getStatus()) && recordedPhase.equals(c.getReason())).isPresent()) {
             return null;

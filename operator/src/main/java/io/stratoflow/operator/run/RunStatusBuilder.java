@@ -20,14 +20,9 @@ final class RunStatusBuilder {
     private RunStatusBuilder() {
     }
 
-    static String phaseName(RunPhase phase) {
-        String name = phase.name();
-        return name.charAt(0) + name.substring(1).toLowerCase();
-    }
-
     static void fromState(RunStatus status, RunState state, FlowGraph graph, long generation, Instant now) {
         status.observedGeneration = generation;
-        status.phase = phaseName(state.phase());
+        status.phase = state.phase().statusName();
         status.message = state.message();
         Map<String, StepProgress> steps = new LinkedHashMap<>();
         int done = 0;
@@ -72,7 +67,7 @@ final class RunStatusBuilder {
     /** Marks a Run that cannot start (missing or invalid Flow, refused resources) as failed. */
     static void refuse(RunStatus status, String reason, String message, long generation, Instant now) {
         status.observedGeneration = generation;
-        status.phase = phaseName(RunPhase.FAILED);
+        status.phase = RunPhase.FAILED.statusName();
         status.message = message;
         if (status.finishedAt == null) {
             status.finishedAt = now.toString();

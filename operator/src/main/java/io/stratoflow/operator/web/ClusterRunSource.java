@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.Json;
 import io.stratoflow.datastore.TaskRecord;
+import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.NodePoolReference;
@@ -111,8 +112,8 @@ public class ClusterRunSource implements RunSource {
         String user = run.getMetadata().getLabels() == null ? null : run.getMetadata().getLabels().get(TaskPodKeys.USER_LABEL);
         String flow = run.getSpec() == null || run.getSpec().flowRef == null ? null : run.getSpec().flowRef.name;
         return new RunSummary(new RunKey(run.getMetadata().getNamespace(), flow, run.getMetadata().getName()),
-                status.phase == null ? "Pending" : status.phase, progress[0], progress[1], user, millis(status.startedAt),
-                millis(status.finishedAt), status.message, false);
+                status.phase == null ? RunPhase.PENDING.statusName() : status.phase, progress[0], progress[1], user,
+                millis(status.startedAt), millis(status.finishedAt), status.message, false);
     }
 
     private static int[] progress(String text) {
