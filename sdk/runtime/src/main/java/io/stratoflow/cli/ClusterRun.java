@@ -5,6 +5,7 @@ import io.stratoflow.cluster.ClusterDatastore;
 import io.stratoflow.cluster.RunStopRequest;
 import io.stratoflow.cluster.ClusterSubmitter;
 import io.stratoflow.datastore.Datastore;
+import io.stratoflow.engine.RunPhase;
 import io.stratoflow.export.KubernetesDecorator;
 import io.stratoflow.model.ResumeSpec;
 import io.stratoflow.model.Run;
@@ -73,14 +74,14 @@ final class ClusterRun {
     private void stop(ClusterConnection cluster, String name) {
         try {
             Run run = cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name).get();
-            if (run == null || run.getStatus() != null && ClusterRunFollower.isFinal(run.getStatus().phase)) {
+            if (run == null || run.getStatus() != null && RunPhase.isFinalStatus(run.getStatus().phase)) {
                 return;
             }
             RunStopRequest.send(cluster, name);
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 Run now = cluster.client().resources(Run.class).inNamespace(cluster.namespace()).withName(name).get();
-                if (now == null || now.getStatus() != null && ClusterRunFollower.isFinal(now.getStatus().phase)) {
+                if (now == null || now.getStatus() != null && RunPhase.isFinalStatus(now.getStatus().phase)) {
                     context.err.println("\nStopped Run " + cluster.namespace() + "/" + name + " (interrupted): the operator deleted its Pods.");
                     return;
                 }

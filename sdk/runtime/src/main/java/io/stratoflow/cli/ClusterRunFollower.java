@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.stratoflow.cluster.ClusterConnection;
 import io.stratoflow.cluster.ClusterException;
 import io.stratoflow.datastore.Datastore;
+import io.stratoflow.engine.RunPhase;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.RunStatus;
 import io.stratoflow.model.StepProgress;
@@ -100,11 +101,11 @@ final class ClusterRunFollower {
                 if (laptop != null && status.externalTasks != null) {
                     laptop.offer(status.externalTasks);
                 }
-                if (isFinal(status.phase)) {
+                if (RunPhase.isFinalStatus(status.phase)) {
                     if (laptop != null) {
                         laptop.finish();
                     }
-                    List<FailedTask> failed = status.phase.equals("Succeeded") ? List.of() : failedTasks(runName);
+                    List<FailedTask> failed = RunPhase.SUCCEEDED.statusName().equals(status.phase) ? List.of() : failedTasks(runName);
                     failed.forEach(task -> printer.failed(task.step(), task.taskId()));
                     printer.finish();
                     progress.show(line(status), true);
@@ -115,10 +116,6 @@ final class ClusterRunFollower {
             }
             Thread.sleep(POLL_MILLIS);
         }
-    }
-
-    static boolean isFinal(String phase) {
-        return phase != null && (phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Stopped"));
     }
 
     private String line(RunStatus status) {
@@ -140,7 +137,7 @@ final class ClusterRunFollower {
     private int report(String runName, RunStatus status, long nanos, List<FailedTask> failed, TaskOutputPrinter printer) {
         String duration = String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
         String run = flowName + "/" + runName;
-        if (status.phase.equals("Succeeded")) {
+        if (RunPhase.SUCCEEDED.statusName().equals(status.phase)) {
             out.println("Run " + run + " succeeded in " + duration + ".");
             return 0;
         }

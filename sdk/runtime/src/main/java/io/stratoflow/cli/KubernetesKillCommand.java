@@ -2,6 +2,7 @@ package io.stratoflow.cli;
 
 import io.stratoflow.cluster.ClusterConnection;
 import io.stratoflow.cluster.RunStopRequest;
+import io.stratoflow.engine.RunPhase;
 import io.stratoflow.model.Run;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +34,7 @@ final class KubernetesKillCommand implements Callable<Integer> {
             for (Run run : runs) {
                 String name = run.getMetadata().getName();
                 String phase = run.getStatus() == null ? null : run.getStatus().phase;
-                if (ClusterRunFollower.isFinal(phase)) {
+                if (RunPhase.isFinalStatus(phase)) {
                     context.out.println("Run " + name + " already " + phase + ": nothing to stop.");
                     continue;
                 }

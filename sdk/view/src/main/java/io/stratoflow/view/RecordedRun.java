@@ -9,7 +9,6 @@ import io.stratoflow.engine.RunState;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -53,11 +52,7 @@ public record RecordedRun(Datastore datastore, String flow, String runId) {
 
     private static String phase(RunRecord run, RunState state) {
         RunPhase phase = run.phase() != null ? run.phase() : state == null ? null : state.phase();
-        if (phase == null) {
-            return "Pending";
-        }
-        String name = phase.name();
-        return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
+        return (phase == null ? RunPhase.PENDING : phase).statusName();
     }
 
     /** The run with its steps in the order of {@code shapes}; empty when the datastore has no record of it. */
