@@ -117,7 +117,7 @@ public class ApiServerWatch {
                 + "); it has picked this Run up again where it was";
         for (Run run : runs) {
             String phase = run.getStatus() == null ? null : run.getStatus().phase;
-            if (!RunPhase.SUCCEEDED.statusName().equals(phase) && !RunPhase.FAILED.statusName().equals(phase)) {
+            if (!RunPhase.isFinalStatus(phase)) {
                 RunEvents.warning(client, run, REASON, message);
             }
         }
