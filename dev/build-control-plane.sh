@@ -13,15 +13,15 @@
 #   KWOK_VERSION      KWOK release          (default: v0.8.0)
 #   BUILD_ETCDCTL     1 to build etcdctl    (default: 1)
 #   FORCE             1 to rebuild even if the binary reports the right version
-#   BUILD_KUBELET     1 to build the kubelet and the nodes' pause and busybox images too, via
-#                     dev/build-kubelet.sh (default: 1)
+#   BUILD_KUBELET     1 to build the kubelet too, and the nodes' pause and busybox images
+#                     (dev/build-node-images.sh) (default: 1)
 #
 # Layout produced:
 #   $CACHE/k8s/$K8S_VERSION/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl,etcd,etcdctl,kwok}
 #   $CACHE/kubeapitest/k8s/<K8S_VERSION without v>-<goos>-<goarch>/{kube-apiserver,etcd,kubectl}
 #       (what io.fabric8:kube-api-test looks for; point KUBE_API_TEST_DIR at $CACHE/kubeapitest)
 #   $CACHE/build/<tool>/go.mod   one generated wrapper module per tool
-#   $CACHE/k8s/$K8S_VERSION/bin/kubelet, $CACHE/kubelet-images/{pause,busybox}.oci.tar   (dev/build-kubelet.sh)
+#   $CACHE/k8s/$K8S_VERSION/bin/kubelet, $CACHE/kubelet-images/{pause,busybox}.oci.tar   (dev/build-node-images.sh)
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-v1.33.13}"
@@ -87,6 +87,7 @@ record() { TIMINGS+=("$(printf '%-26s %s' "$1" "$2")"); }
 
 # ---------------------------------------------------------------- Kubernetes
 K8S_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+[[ "$BUILD_KUBELET" == 1 ]] && K8S_TOOLS+=(kubelet)
 
 k8s_version_ok() {
   case "$1" in
@@ -218,11 +219,11 @@ else
   kwok_version_ok || die "kwok built but does not report $KWOK_VERSION"
 fi
 
-# the real nodes' kubelet and images
+# the real nodes' own images (their kubelet is among K8S_TOOLS)
 if [[ "$BUILD_KUBELET" == 1 ]]; then
   t_node=$SECONDS
-  FORCE="$FORCE" STRATOFLOW_CACHE="$CACHE" K8S_VERSION="$K8S_VERSION" "$DEV_DIR/build-kubelet.sh" >/dev/null || die "the kubelet's build failed"
-  record kubelet "$((SECONDS - t_node))s"
+  FORCE="$FORCE" STRATOFLOW_CACHE="$CACHE" "$DEV_DIR/build-node-images.sh" || die "the nodes' images could not be built"
+  record "node images" "$((SECONDS - t_node))s"
 fi
 
 # kube-api-test layout: hard links (same file system) or copies, so the folder

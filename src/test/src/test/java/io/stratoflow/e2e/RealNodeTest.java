@@ -16,6 +16,7 @@ import io.stratoflow.model.PlacementSpec;
 import io.stratoflow.model.ResourceRequest;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.StepSpec;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,7 +67,7 @@ class RealNodeTest {
         Pod pod = awaitRunningPod("talkative-1");
         String name = pod.getMetadata().getName();
 
-        org.awaitility.Awaitility.await("the Pod's log").atMost(Duration.ofSeconds(30))
+        Awaitility.await("the Pod's log").atMost(Duration.ofSeconds(30))
                 .until(() -> client.pods().inNamespace(NAMESPACE).withName(name).getLog().contains("hello from talkative-1"));
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -82,7 +83,7 @@ class RealNodeTest {
     }
 
     private Pod awaitRunningPod(String run) {
-        org.awaitility.Awaitility.await("a running Pod of " + run).atMost(RUN_TIMEOUT)
+        Awaitility.await("a running Pod of " + run).atMost(RUN_TIMEOUT)
                 .until(() -> Runs.pods(client, NAMESPACE, run).stream().anyMatch(p -> "Running".equals(p.getStatus().getPhase())));
         return Runs.pods(client, NAMESPACE, run).stream().filter(p -> "Running".equals(p.getStatus().getPhase())).findFirst().orElseThrow();
     }

@@ -1,97 +1,39 @@
 #!/usr/bin/env bash
-# Builds what a real kubelet node of the dev stack needs (dev/kubelet-node), into the cache:
-#   - the kubelet, from k8s.io/kubernetes at the control plane's version, through a generated
-#     wrapper module like dev/build-control-plane.sh's (CGO_ENABLED=0, same version ldflags);
+# Builds the images a real node of the dev stack (dev/kubelet-node) needs besides the project's,
+# into the cache (the kubelet itself is built with the control plane, dev/build-control-plane.sh):
 #   - a pause image: a tiny static Go program that sleeps until SIGINT/SIGTERM, packed by hand
 #     as an OCI image archive (one uncompressed tar layer, config, manifest, index);
 #   - a busybox image from Debian's busybox-static package (downloaded with apt-get download,
 #     unpacked under the cache, never installed on the host), for trivial test Pods.
 #
-#   dev/build-kubelet.sh            # build what is missing
-#   FORCE=1 dev/build-kubelet.sh    # rebuild everything
+#   dev/build-node-images.sh            # build what is missing
+#   FORCE=1 dev/build-node-images.sh    # rebuild everything
 #
 # Environment (all optional):
 #   STRATOFLOW_CACHE  cache root          (default: $HOME/.cache/stratoflow)
-#   K8S_VERSION       Kubernetes release  (default: v1.33.13, as dev/build-control-plane.sh)
 #   BUILD_BUSYBOX     1 (default) to pack the busybox image too; 0 to skip it
 #   FORCE             1 to rebuild even if the outputs are there
 #
 # Layout produced:
-#   $CACHE/k8s/$K8S_VERSION/bin/kubelet
-#   $CACHE/build/kubelet/go.mod                      the wrapper module
 #   $CACHE/kubelet-images/pause.oci.tar              image docker.io/stratoflow/pause:1.0
 #   $CACHE/kubelet-images/busybox.oci.tar            image docker.io/stratoflow/busybox:1.0
 set -euo pipefail
 
-K8S_VERSION="${K8S_VERSION:-v1.33.13}"
 BUILD_BUSYBOX="${BUILD_BUSYBOX:-1}"
 FORCE="${FORCE:-0}"
 CACHE="${STRATOFLOW_CACHE:-$HOME/.cache/stratoflow}"
-BIN_DIR="$CACHE/k8s/$K8S_VERSION/bin"
 BUILD_ROOT="$CACHE/build"
 IMAGE_DIR="$CACHE/kubelet-images"
 PAUSE_REF="docker.io/stratoflow/pause:1.0"
 BUSYBOX_REF="docker.io/stratoflow/busybox:1.0"
 
-k8s_core="${K8S_VERSION#v}"
-K8S_MAJOR="${k8s_core%%.*}"
-k8s_rest="${k8s_core#*.}"
-K8S_MINOR="${k8s_rest%%.*}"
-STAGING_VERSION="v0.${k8s_rest}"
-
-log() { printf '[build-kubelet] %s\n' "$*" >&2; }
+log() { printf '[build-node-images] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 command -v go >/dev/null || die "go is not on PATH"
-mkdir -p "$BIN_DIR" "$BUILD_ROOT" "$IMAGE_DIR"
+mkdir -p "$BUILD_ROOT" "$IMAGE_DIR"
 export CGO_ENABLED=0
 NICE=(nice -n 19)
-
-# ---------------------------------------------------------------- kubelet
-kubelet_ok() {
-  [[ -x "$BIN_DIR/kubelet" ]] || return 1
-  local out
-  out="$("$BIN_DIR/kubelet" --version 2>&1)" || true
-  grep -qF -- "Kubernetes $K8S_VERSION" <<<"$out"
-}
-
-build_kubelet() {
-  local t0=$SECONDS dir kmod go_directive godebug staging m kv build_date ldflags=() pkg
-  dir="$BUILD_ROOT/kubelet"
-  log "kubelet: generating wrapper module $dir for k8s.io/kubernetes $K8S_VERSION"
-  rm -rf "$dir"; mkdir -p "$dir"
-  kmod="$(cd "$BUILD_ROOT" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" 2>/dev/null |
-          sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p' | head -n 1)" || true
-  [[ -f "$kmod" ]] || die "could not download k8s.io/kubernetes@$K8S_VERSION"
-  go_directive="$(awk '$1=="go"{print $2; exit}' "$kmod")"
-  godebug="$(awk '$1=="godebug"{ $1=""; sub(/^ /,""); print; exit}' "$kmod")"
-  # the staging modules are the v0.0.0 requirements of Kubernetes' own go.mod
-  mapfile -t staging < <(awk '$1 ~ /^k8s\.io\// && $2=="v0.0.0" {print $1}' "$kmod" | sort -u)
-  [[ ${#staging[@]} -gt 0 ]] || die "no staging modules found in $kmod"
-  printf 'module stratoflow.dev/build/kubelet\n\ngo %s\n' "$go_directive" >"$dir/go.mod"
-  (
-    cd "$dir"
-    go mod edit -require="k8s.io/kubernetes@$K8S_VERSION"
-    for m in "${staging[@]}"; do
-      go mod edit -require="$m@$STAGING_VERSION" -replace="$m=$m@$STAGING_VERSION"
-    done
-    if [[ -n "$godebug" ]]; then
-      for kv in ${godebug//,/ }; do go mod edit -godebug="$kv"; done
-    fi
-  )
-  build_date="$(date ${SOURCE_DATE_EPOCH:+--date=@$SOURCE_DATE_EPOCH} -u +%Y-%m-%dT%H:%M:%SZ)"
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags+=("-X" "$pkg.gitVersion=$K8S_VERSION" "-X" "$pkg.gitMajor=$K8S_MAJOR"
-              "-X" "$pkg.gitMinor=$K8S_MINOR" "-X" "$pkg.gitTreeState=clean"
-              "-X" "$pkg.buildDate=$build_date")
-  done
-  log "kubelet: downloading needed modules and compiling (nice 19)"
-  (cd "$dir" && GOFLAGS="-mod=mod -buildvcs=false" "${NICE[@]}" go build -trimpath \
-      -ldflags "-s -w ${ldflags[*]}" -o "$BIN_DIR/kubelet.tmp.$$" k8s.io/kubernetes/cmd/kubelet)
-  mv -f "$BIN_DIR/kubelet.tmp.$$" "$BIN_DIR/kubelet"
-  kubelet_ok || die "kubelet built but does not report $K8S_VERSION"
-  log "kubelet: built in $((SECONDS - t0))s"
-}
 
 # ---------------------------------------------------------------- OCI archives
 # oci_archive OUT REF ROOTFS_DIR ENTRYPOINT_JSON CMD_JSON
@@ -196,11 +138,6 @@ build_busybox() {
 
 # ---------------------------------------------------------------- main
 T_ALL=$SECONDS
-if [[ "$FORCE" != 1 ]] && kubelet_ok; then
-  log "kubelet: up to date ($K8S_VERSION), skipping"
-else
-  build_kubelet
-fi
 if [[ "$FORCE" != 1 && -s "$IMAGE_DIR/pause.oci.tar" ]]; then
   log "pause image: present, skipping"
 else
@@ -214,4 +151,3 @@ if [[ "$BUILD_BUSYBOX" == 1 ]]; then
   fi
 fi
 log "done in $((SECONDS - T_ALL))s"
-echo "$BIN_DIR/kubelet"
