@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** Samples the operator's heap (from its metrics endpoint) and its peak RSS (from /proc). */
+/** Samples the operator's heap (from its metrics endpoint) and its peak RSS (from /proc), and reads its reconcile count. */
 final class MemorySampler {
     private final OperatorProcess operator;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -43,6 +43,14 @@ final class MemorySampler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The Run controller's reconcile passes so far, from the Java Operator SDK's counter in the operator's metrics. */
+    double runReconciliations() throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.port() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("operator_sdk_reconciliations_started_total{") && l.contains("kind=\"Run\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     double peakHeapMiB() {

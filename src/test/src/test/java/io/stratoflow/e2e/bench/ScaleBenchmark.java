@@ -56,15 +56,17 @@ import java.util.stream.IntStream;
  * would build, by several strategies (fabric8 on vert.x or on the JDK's client, 16 or 64 threads, one
  * client or four, HTTP/1.1 or HTTP/2, and the JDK's HttpClient posting JSON serialised ahead with 64
  * requests in flight), each warmed up with 200 creates and timed over 1,000 ({@code raw=N} among the
- * arguments), each in a namespace of its own whose Pods are deleted before the next; the best is the
- * limit.
+ * arguments; {@code raw=0} skips it), each in a namespace of its own whose Pods are deleted before the
+ * next; the best is the limit.
  *
  * <p>Then for each width (1,000 and 10,000 unless the arguments name others, e.g. {@code 1000 10000
  * 100000}): the seconds until every split Pod had been created (distinct Pods a watch saw added: the
  * operator deletes a succeeded task's Pod once the Run's status records it) and until the Run
  * succeeds, Pods created per second and that rate as a share of the raw limit, the most Pods that
  * existed at once and the split Pods deleted by the time the Run succeeded, the Run's status size,
- * etcd's database size (total and in use) when the Run succeeded, and the operator's peak heap and RSS.
+ * etcd's database size (total and in use) when the Run succeeded, and the operator's peak heap and RSS;
+ * under each row, the API server's requests per task by verb and by resource (from its request counters, all clients
+ * together) and the Run controller's reconcile passes.
  *
  * <p>Every measurement starts once the machine is about as idle as the cluster was before any load:
  * the scheduler and KWOK work through a measurement's Pods long after they were created or deleted.
@@ -158,7 +160,8 @@ public final class ScaleBenchmark {
             System.out.printf(Locale.ROOT, "Scale benchmark: %d KWOK nodes, %d cores, operator pid %d, widths %s, maxWorkers %d; the idle cluster "
                     + "uses %.0f%% of the CPUs, and each measurement starts once the last has settled to within %.0f points of that%n",
                     NODES, Runtime.getRuntime().availableProcessors(), operator.pid(), widths, maxWorkers, 100 * idleBusy, 100 * SETTLED);
-            double rawLimit = rawLimit(rawPods);
+            // raw=0: no raw limit (e.g. to compare two versions of the operator), its share is left empty
+            double rawLimit = rawPods == 0 ? Double.NaN : rawLimit(rawPods);
             System.out.printf(Locale.ROOT, "%n%8s %14s %16s %12s %16s %14s %10s %10s %8s %13s %12s %12s %14s %14s%n", "width", "pods exist (s)",
                     "operator pods/s", "of raw limit", "last split (s)", "succeeded (s)", "tail (s)", "most pods", "deleted", "status bytes",
                     "etcd db MiB", "in use MiB", "peak heap MiB", "peak RSS MiB");
@@ -315,6 +318,8 @@ public final class ScaleBenchmark {
         PodWatch pods = PodWatch.start(client, namespace, width);
         settle();
         MemorySampler memory = new MemorySampler(operator);
+        ApiRequestCounts requestsBefore = ApiRequestCounts.read(client);
+        double passesBefore = memory.runReconciliations();
         memory.start();
         long started = System.nanoTime();
         client.resource(Flows.run(runName, "fan-out", Math.min(width, maxWorkers), width)).inNamespace(namespace).create();
@@ -329,6 +334,8 @@ public final class ScaleBenchmark {
         }
         double succeeded = (System.nanoTime() - started) / 1e9;
         memory.stop();
+        ApiRequestCounts requests = ApiRequestCounts.read(client).since(requestsBefore);
+        double passes = memory.runReconciliations() - passesBefore;
         pods.close();
         int deleted = pods.splitsDeleted();
         EtcdSize etcd = EtcdSize.read();
@@ -347,6 +354,7 @@ public final class ScaleBenchmark {
                 ("Succeeded".equals(run.getStatus().phase) ? "" : run.getStatus().phase + ": " + run.getStatus().message)
                         + (pods.createdCount() < width || pods.succeededCount() < width
                         ? " (the watch saw " + pods.createdCount() + " split Pods created, " + pods.succeededCount() + " succeeded)" : ""));
+        System.out.printf(Locale.ROOT, "%s%n  Run reconcile passes: %.0f (%.3f per task)%n", requests.perTask(width + 2), passes, passes / (width + 2));
         deleteAndWait(namespace);
     }
 
