@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.stratoflow.datastore.DatastoreLocation;
-import io.stratoflow.engine.TaskInputs;
 import io.stratoflow.engine.TaskKey;
 import io.stratoflow.model.ComputePool;
 import io.stratoflow.model.FlowResourceSpec;
@@ -43,11 +41,11 @@ public final class TaskPodBuilder {
     }
 
     /**
-     * @param datastore  where the flow's tasks keep artifacts and logs; null for a flow of plain containers only
-     * @param parameters the run's parameter values (a resumed Run that sets none has its origin's)
+     * @param spec the task's description ({@link io.stratoflow.operator.flow.ClusterTaskSpecs}), which its container reads
+     * @param pool the pool the task goes to; null for none
      */
-    public Pod build(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
-                     TaskResources resources, ComputePool pool, DatastoreLocation datastore, Map<String, String> parameters) {
+    public Pod build(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, TaskSpec spec, TaskResources resources, ComputePool pool) {
+        int attempt = spec.attempt();
         String runName = run.getMetadata().getName();
         String flowName = run.getSpec().flowRef.name;
         Map<String, String> labels = new LinkedHashMap<>();
@@ -103,19 +101,15 @@ public final class TaskPodBuilder {
                         .withRunAsUser(1000L)
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                     .endSecurityContext()
-                    .withContainers(container(run, flow, step, task, attempt, inputs, resources, datastore, parameters))
+                    .withContainers(container(flow, step, task, spec, resources))
                 .endSpec()
                 .build();
     }
 
-    private Container container(Run run, FlowResourceSpec flow, StepSpec step, TaskKey task, int attempt, TaskInputs inputs,
-                                TaskResources resources, DatastoreLocation datastore, Map<String, String> parameters) {
+    private Container container(FlowResourceSpec flow, StepSpec step, TaskKey task, TaskSpec spec, TaskResources resources) {
         boolean taskRunner = FlowGraphs.runsTaskRunner(step);
         String image = step.container != null && step.container.image != null ? step.container.image
                 : flow.runner != null && flow.runner.image != null ? flow.runner.image : defaults.image();
-        TaskSpec spec = TaskSpec.of(taskRunner ? FlowGraphs.datastoreFlowName(flow) : run.getSpec().flowRef.name,
-                taskRunner ? flow.runner.flowClass : null, run.getMetadata().getName(), task, attempt, inputs,
-                parameters, datastore, taskRunner ? flow.runner.codePackage : null);
         Map<String, String> contract = taskRunner ? TaskEnvironment.forTaskRunner(spec) : TaskEnvironment.forPlainContainer(spec, task);
         List<EnvVar> env = new ArrayList<>();
         contract.forEach((name, value) -> env.add(new EnvVar(name, value, null)));

@@ -1,14 +1,11 @@
 package io.stratoflow.operator.run;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.stratoflow.datastore.ArtifactSerializationException;
 import io.stratoflow.datastore.DatastoreException;
 import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.datastore.RunRecord;
 import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.RunState;
-import io.stratoflow.model.FlowResourceSpec;
 import io.stratoflow.model.ResumeSpec;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.RunStatus;
@@ -26,61 +23,70 @@ import java.util.Optional;
 
 /**
  * Keeps a Run's record in its flow's datastore (see {@link RunRecords}) in step with the Run: running once it has
- * started, then its end. The condition {@value #CONDITION} says which phase the datastore holds, so a record is
- * written once per phase, not on every pass. A datastore that cannot be written fails nothing: the condition and a
- * warning Event say why, and a later pass writes it.
+ * started, then its end. Condition {@code RunRecorded} says which phase the datastore holds, so a record is written
+ * once per phase, not on every pass. A datastore that cannot be written fails nothing: the condition and a warning
+ * Event say why (set by {@link RunStatusAggregator} from what this returns), and a later pass writes it.
  */
 @ApplicationScoped
 public class RunRecorder {
 
-    static final String CONDITION = "RunRecorded";
     /** How soon a record the datastore refused is written again, when nothing else brings the Run back. */
     static final Duration RETRY = Duration.ofSeconds(10);
 
     private static final Logger LOG = Logger.getLogger(RunRecorder.class);
 
+    /**
+     * What a pass wrote to the datastore: the phase now recorded, or why it could not be.
+     *
+     * @param reason the phase recorded, or why not ({@link RunConditionReason#INVALID_PARAMETER} and the like)
+     * @param retry  when to try again; null when a later attempt would not help
+     */
+    record Recording(boolean recorded, RunConditionReason reason, String message, Duration retry) {
+    }
+
     @Inject
     RunDatastores datastores;
 
     /**
-     * In a pass that drives the Run, before its Pods: records it running, or ended when the engine has just ended it.
+     * In a pass that drives the Run, before its Pods, so that its first task finds the run recorded: records it
+     * running, or ended when the engine has just ended it.
      *
-     * @return when to try again, or null when there is nothing to retry
+     * @return what was written; null when there was nothing to write
      */
-    Duration record(KubernetesClient client, Run run, Context<Run> context, RunState state, long generation, Instant now) {
-        RunStatus status = run.getStatus();
-        Instant started = status.startedAt == null ? now : Instant.parse(status.startedAt);
-        Instant finished = status.finishedAt == null ? now : Instant.parse(status.finishedAt);
+    Recording record(RunPass pass) {
+        RunStatus status = pass.status();
+        RunState state = pass.state();
+        Instant started = status.startedAt == null ? pass.now() : Instant.parse(status.startedAt);
+        Instant finished = status.finishedAt == null ? pass.now() : Instant.parse(status.finishedAt);
         RunPhase phase = state.phase().isFinal() ? state.phase() : RunPhase.RUNNING;
-        return write(client, run, context, phase, state.message(), started, finished, state, generation, now);
+        return write(pass, phase, state.message(), started, finished, state);
     }
 
     /**
      * For a Run that has ended: records its end if no pass could (the datastore was unavailable, or the Run ended
      * under an operator that wrote no records). A Run refused before it started has no record.
      */
-    Duration recordEnded(KubernetesClient client, Run run, Context<Run> context, long generation, Instant now) {
-        RunStatus status = run.getStatus();
-        if (status.engine == null || status.engine.isNull() || status.startedAt == null) {
+    Recording recordEnded(RunPass pass) {
+        RunStatus status = pass.status();
+        RunState state = pass.recordedState();
+        if (state == null || status.startedAt == null) {
             return null;
         }
-        Instant finished = status.finishedAt == null ? now : Instant.parse(status.finishedAt);
-        return write(client, run, context, RunPhase.ofStatusName(status.phase).orElseThrow(), status.message,
-                Instant.parse(status.startedAt), finished, RunStatusBuilder.stateOf(status), generation, now);
+        Instant finished = status.finishedAt == null ? pass.now() : Instant.parse(status.finishedAt);
+        return write(pass, RunPhase.ofStatusName(status.phase).orElseThrow(), status.message, Instant.parse(status.startedAt), finished,
+                state);
     }
 
-    private Duration write(KubernetesClient client, Run run, Context<Run> context, RunPhase phase, String message, Instant started,
-                           Instant finished, RunState state, long generation, Instant now) {
-        RunStatus status = run.getStatus();
-        FlowResourceSpec flow = status.pinnedFlow;
-        Optional<DatastoreLocation> location = RunRecords.recorded(flow) ? datastores.locationOf(flow) : Optional.empty();
+    private Recording write(RunPass pass, RunPhase phase, String message, Instant started, Instant finished, RunState state) {
+        Run run = pass.run();
+        Optional<DatastoreLocation> location = RunRecords.recorded(pass.flow()) ? pass.datastore(datastores) : Optional.empty();
         String recordedPhase = phase.statusName();
-        if (location.isEmpty() || Conditions.find(status.conditions, CONDITION)
+        if (location.isEmpty() || Conditions.find(pass.status().conditions, RunConditionType.RUN_RECORDED.type())
                 .filter(c -> "True".equals(c.getStatus()) && recordedPhase.equals(c.getReason())).isPresent()) {
             return null;
         }
         ResumeSpec resume = run.getSpec().resume;
-        RunRecords.ClusterRun record = new RunRecords.ClusterRun(flow, run.getMetadata().getName(), RunParameters.of(run, context),
+        RunRecords.ClusterRun record = new RunRecords.ClusterRun(pass.flow(), pass.name(), pass.parameters(),
                 resume == null ? null : resume.originRun, resume == null || resume.step == null || resume.step.isBlank() ? null : resume.step,
                 started.toEpochMilli(), runObject(run));
         try {
@@ -90,22 +96,19 @@ public class RunRecorder {
             } else {
                 RunRecords.started(datastore, record);
             }
-            Conditions.set(status.conditions, CONDITION, true, recordedPhase, "The datastore at " + location.get().root()
-                    + " records the run as " + recordedPhase, generation, now);
-            return null;
+            return new Recording(true, RunConditionReason.of(phase), "The datastore at " + location.get().root()
+                    + " records the run as " + recordedPhase, null);
         } catch (IllegalArgumentException | ArtifactSerializationException invalid) {
             // A parameter value its type cannot read: its tasks will say so too; writing again would not help.
-            report(client, run, "InvalidParameter", "The run cannot be recorded in the datastore: " + invalid.getMessage(), generation, now);
-            return null;
+            return new Recording(false, RunConditionReason.INVALID_PARAMETER, "The run cannot be recorded in the datastore: "
+                    + invalid.getMessage(), null);
         } catch (DatastoreException e) {
-            report(client, run, "DatastoreUnavailable", "The run cannot be recorded as " + recordedPhase + ", and is retried: "
-                    + e.getMessage(), generation, now);
-            return RETRY;
+            return new Recording(false, RunConditionReason.DATASTORE_UNAVAILABLE, "The run cannot be recorded as " + recordedPhase
+                    + ", and is retried: " + e.getMessage(), RETRY);
         } catch (RuntimeException e) {
-            LOG.warnf(e, "Run %s/%s cannot be recorded", run.getMetadata().getNamespace(), run.getMetadata().getName());
-            report(client, run, "RecordFailed", "The run cannot be recorded as " + recordedPhase + " in the datastore at "
-                    + location.get().root() + ", and is retried: " + e, generation, now);
-            return RETRY;
+            LOG.warnf(e, "Run %s/%s cannot be recorded", pass.namespace(), pass.name());
+            return new Recording(false, RunConditionReason.RECORD_FAILED, "The run cannot be recorded as " + recordedPhase
+                    + " in the datastore at " + location.get().root() + ", and is retried: " + e, RETRY);
         }
     }
 
@@ -113,15 +116,5 @@ public class RunRecorder {
         var labels = run.getMetadata().getLabels();
         return new RunRecord.RunObject(run.getMetadata().getNamespace(), run.getSpec().flowRef.name,
                 labels == null ? null : labels.get(TaskPodKeys.USER_LABEL));
-    }
-
-    private static void report(KubernetesClient client, Run run, String reason, String message, long generation, Instant now) {
-        RunStatus status = run.getStatus();
-        boolean isNew = Conditions.find(status.conditions, CONDITION)
-                .map(c -> "True".equals(c.getStatus()) || !message.equals(c.getMessage())).orElse(true);
-        Conditions.set(status.conditions, CONDITION, false, reason, message, generation, now);
-        if (isNew) {
-            RunEvents.warning(client, run, reason, message);
-        }
     }
 }

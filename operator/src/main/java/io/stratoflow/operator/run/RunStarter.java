@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
 final class RunStarter {
 
     /** The Flow spec to pin, or why the Run cannot start ({@code waitForFlow}: it may appear later). */
-    record Start(FlowResourceSpec flow, String reason, String refusal, boolean waitForFlow) {
-        static Start refused(String reason, String message) {
+    record Start(FlowResourceSpec flow, RunConditionReason reason, String refusal, boolean waitForFlow) {
+        static Start refused(RunConditionReason reason, String message) {
             return new Start(null, reason, message, false);
         }
     }
@@ -40,26 +40,26 @@ final class RunStarter {
         String namespace = run.getMetadata().getNamespace();
         var ref = run.getSpec().flowRef;
         if (ref.namespace != null && !ref.namespace.isBlank() && !ref.namespace.equals(namespace)) {
-            return Start.refused("FlowInOtherNamespace", "Run " + run.getMetadata().getName() + " names Flow " + ref.namespace + "/"
+            return Start.refused(RunConditionReason.FLOW_IN_OTHER_NAMESPACE, "Run " + run.getMetadata().getName() + " names Flow " + ref.namespace + "/"
                     + ref.name + ", but a Run can only use Flows of its own namespace (" + namespace + "). Create the Flow in " + namespace + ".");
         }
         Flow flow = client.resources(Flow.class).inNamespace(namespace).withName(ref.name).get();
         if (flow == null) {
-            return new Start(null, "FlowNotFound", "Flow " + ref.name + " does not exist in namespace " + namespace
+            return new Start(null, RunConditionReason.FLOW_NOT_FOUND, "Flow " + ref.name + " does not exist in namespace " + namespace
                     + "; the Run starts when it is created.", true);
         }
         List<String> problems = FlowReconciler.problems(flow);
         if (!problems.isEmpty()) {
-            return Start.refused("InvalidFlow", "Flow " + ref.name + " is not valid: " + problems.get(0)
+            return Start.refused(RunConditionReason.INVALID_FLOW, "Flow " + ref.name + " is not valid: " + problems.get(0)
                     + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems; see the Flow's Valid condition)" : ""));
         }
         if (FlowGraphs.hasTaskRunnerSteps(flow.getSpec())) {
             if (flow.getSpec().runner == null || flow.getSpec().runner.flowClass == null || flow.getSpec().runner.flowClass.isBlank()) {
-                return Start.refused("InvalidFlow", "Flow " + ref.name + " has steps without a container, which run through the SDK's task "
+                return Start.refused(RunConditionReason.INVALID_FLOW, "Flow " + ref.name + " has steps without a container, which run through the SDK's task "
                         + "runner, but names no spec.runner.flowClass; export the Flow from its Java class, or give each step a container.");
             }
             if (datastores.locationOf(flow.getSpec()).isEmpty()) {
-                return Start.refused("NoDatastore", "Flow " + ref.name + " runs Java steps, whose tasks share artifacts through a datastore, "
+                return Start.refused(RunConditionReason.NO_DATASTORE, "Flow " + ref.name + " runs Java steps, whose tasks share artifacts through a datastore, "
                         + "but neither the Flow (spec.runner.datastore) nor the operator (chart value datastore.root) names one.");
             }
         }
@@ -75,7 +75,7 @@ final class RunStarter {
                 refusal = "Step '" + step.name + "' has a resource quantity that cannot be read: " + badQuantity.getMessage();
             }
             if (refusal != null) {
-                return Start.refused("Refused", refusal);
+                return Start.refused(RunConditionReason.REFUSED, refusal);
             }
         }
         return new Start(flow.getSpec(), null, null, false);

@@ -6,9 +6,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.stratoflow.engine.ActiveTask;
 import io.stratoflow.engine.Observation;
-import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.StepPolicy;
 import io.stratoflow.engine.TaskKey;
+import io.stratoflow.model.ComputePool;
+import io.stratoflow.operator.pools.PoolDirectory;
 import io.stratoflow.operator.pods.StuckContainers;
 import io.stratoflow.operator.pods.TaskPodNames;
 import io.stratoflow.task.TaskReport;
@@ -18,13 +19,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the Run's Pods into what the engine understands: which running attempts succeeded
- * (with a foreach's split count from the termination message) or failed (with the reason), and
- * which Pods the scheduler cannot place.
+ * Reads the Run's Pods, once per pass, into what the engine understands: which running attempts
+ * succeeded (with a foreach's split count from the termination message) or failed (with the
+ * reason), and which Pods do not start: the scheduler cannot place them, their pool waits for
+ * nodes an autoscaler adds, or their node cannot start their container. A Pod that has not
+ * started for longer than the grace period fails its task, and is to be deleted.
  */
 final class TaskObserver {
 
@@ -35,38 +37,104 @@ final class TaskObserver {
     record Unschedulable(TaskKey task, int attempt, String pod, String message, Duration since, boolean cannotStart) {
     }
 
-    record Observed(List<Observation> observations, List<Unschedulable> unschedulable) {
+    /**
+     * What the Pods say.
+     *
+     * @param ended           attempts whose Pod succeeded or failed
+     * @param givenUp         Pods not placed or not starting past the grace period, whose tasks fail: they are to be deleted
+     * @param notPlaced       Pods the scheduler cannot place and no autoscaler will make room for (those given up included)
+     * @param waitingForNodes Pods whose pool can still get nodes: they wait for the autoscaler
+     * @param notStarting     Pods whose container cannot start (those given up included)
+     * @param untilGiveUp     when to look again for the first Pod that does not start to reach the end of its grace period;
+     *                        null when every Pod started
+     */
+    record Observed(List<Observation> ended, List<Observation> givenUp, List<Unschedulable> givenUpPods, List<Unschedulable> notPlaced,
+                    List<Unschedulable> waitingForNodes, List<Unschedulable> notStarting, Duration untilGiveUp) {
+
+        /** What the engine is told: every attempt that ended, in the Pods' order, then those given up on. */
+        List<Observation> observations() {
+            List<Observation> all = new ArrayList<>(ended);
+            all.addAll(givenUp);
+            return all;
+        }
     }
 
     private TaskObserver() {
     }
 
-    static Observed observe(RunState state, String runName, Map<String, Pod> podsByName, Instant now) {
-        List<Observation> observations = new ArrayList<>();
-        List<Unschedulable> unschedulable = new ArrayList<>();
-        for (ActiveTask active : state.running()) {
-            Pod pod = podsByName.get(TaskPodNames.podName(runName, active.task(), active.attempt()));
+    static Observed observe(RunPass pass, Duration gracePeriod) {
+        List<Observation> ended = new ArrayList<>();
+        List<Observation> failures = new ArrayList<>();
+        List<Unschedulable> notPlaced = new ArrayList<>();
+        List<Unschedulable> waitingForNodes = new ArrayList<>();
+        List<Unschedulable> notStarting = new ArrayList<>();
+        List<Unschedulable> givenUp = new ArrayList<>();
+        Duration untilGiveUp = null;
+        for (ActiveTask active : pass.state().running()) {
+            Pod pod = pass.pods().get(TaskPodNames.podName(pass.name(), active.task(), active.attempt()));
             if (pod == null || pod.getMetadata().getDeletionTimestamp() != null && pod.getStatus() == null) {
                 continue; // no Pod yet, or one deleted before it reported anything: nothing to observe
             }
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            if ("Succeeded".equals(phase)) {
-                observations.add(new Observation.TaskSucceeded(active.task(), active.attempt(), splits(pod)));
-            } else if ("Failed".equals(phase)) {
-                observations.add(new Observation.TaskFailed(active.task(), active.attempt(), failureReason(pod)));
-            } else {
-                Optional<PodCondition> notScheduled = unschedulable(pod, now);
-                if (notScheduled.isPresent()) {
-                    unschedulable.add(new Unschedulable(active.task(), active.attempt(), pod.getMetadata().getName(),
-                            notScheduled.get().getMessage(), since(notScheduled.get(), pod, now), false));
-                } else {
-                    waitingForever(pod).ifPresent(waiting -> unschedulable.add(new Unschedulable(active.task(), active.attempt(),
-                            pod.getMetadata().getName(), "its container cannot start: " + waiting.getReason()
-                            + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage()), age(pod, now), true)));
-                }
+            Optional<Observation> end = ended(active, pod);
+            if (end.isPresent()) {
+                ended.add(end.get());
+                continue;
+            }
+            Optional<Unschedulable> stuck = notStarted(active, pod, pass.now());
+            if (stuck.isEmpty()) {
+                continue;
+            }
+            Unschedulable waiting = stuck.get();
+            Duration left = gracePeriod.minus(waiting.since());
+            left = left.isNegative() ? Duration.ofSeconds(1) : left.plusMillis(500);
+            untilGiveUp = untilGiveUp == null || left.compareTo(untilGiveUp) < 0 ? left : untilGiveUp;
+            if (!waiting.cannotStart() && canGetNodes(pass, active)) {
+                waitingForNodes.add(waiting);
+                continue;
+            }
+            (waiting.cannotStart() ? notStarting : notPlaced).add(waiting);
+            if (waiting.since().compareTo(gracePeriod) >= 0) {
+                givenUp.add(waiting);
+                failures.add(new Observation.TaskFailed(waiting.task(), waiting.attempt(), "Pod " + waiting.pod()
+                        + (waiting.cannotStart() ? " did not start for " : " could not be scheduled for ") + waiting.since().toSeconds()
+                        + " s: " + waiting.message()));
             }
         }
-        return new Observed(observations, unschedulable);
+        return new Observed(ended, failures, givenUp, notPlaced, waitingForNodes, notStarting, untilGiveUp);
+    }
+
+    /** Whether the Pod's pool can still get nodes (an autoscaler adds them for pending Pods). */
+    private static boolean canGetNodes(RunPass pass, ActiveTask active) {
+        ComputePool pool = pass.poolOf(pass.step(active.task().step())).pool();
+        return pool != null && PoolDirectory.canAddNodes(pool);
+    }
+
+    private static Optional<Observation> ended(ActiveTask active, Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if ("Succeeded".equals(phase)) {
+            return Optional.of(new Observation.TaskSucceeded(active.task(), active.attempt(), splits(pod)));
+        }
+        if ("Failed".equals(phase)) {
+            return Optional.of(new Observation.TaskFailed(active.task(), active.attempt(), failureReason(pod)));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Unschedulable> notStarted(ActiveTask active, Pod pod, Instant now) {
+        Optional<PodCondition> notScheduled = unschedulable(pod, now);
+        if (notScheduled.isPresent()) {
+            return Optional.of(new Unschedulable(active.task(), active.attempt(), pod.getMetadata().getName(),
+                    notScheduled.get().getMessage(), since(notScheduled.get(), pod, now), false));
+        }
+        return waitingForever(pod).map(waiting -> new Unschedulable(active.task(), active.attempt(), pod.getMetadata().getName(),
+                "its container cannot start: " + waiting.getReason() + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage()),
+                age(pod, now), true));
+    }
+
+    /** Whether a Pod of this pass's decision has already ended: no Pod event will come for it, so the Run looks again at once. */
+    static boolean hasEnded(Pod pod) {
+        String phase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
     private static Optional<PodCondition> unschedulable(Pod pod, Instant now) {

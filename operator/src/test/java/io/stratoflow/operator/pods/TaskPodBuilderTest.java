@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.stratoflow.engine.Action;
 import io.stratoflow.engine.IndexPath;
 import io.stratoflow.engine.TaskInputs;
 import io.stratoflow.engine.TaskKey;
@@ -24,6 +25,7 @@ import io.stratoflow.model.TaskRunnerSpec;
 import org.junit.jupiter.api.Test;
 
 import io.stratoflow.datastore.DatastoreLocation;
+import io.stratoflow.operator.flow.ClusterTaskSpecs;
 import io.stratoflow.task.TaskSpec;
 import io.stratoflow.task.TaskSpecCodec;
 
@@ -87,8 +89,8 @@ class TaskPodBuilderTest {
     /** The Pod of a task of {@link #run()}, which is not resumed: its tasks get the Run's own parameters. */
     Pod build(StepSpec step, TaskKey task, int attempt, TaskInputs inputs, ComputePool pool, DatastoreLocation datastore) {
         Run run = run();
-        return builder.build(run, flow(), step, task, attempt, inputs, TaskResources.of(step, null), pool, datastore,
-                run.getSpec().parameters);
+        TaskSpec spec = ClusterTaskSpecs.of(run, flow(), step, new Action.StartTask(task, attempt, inputs), run.getSpec().parameters, datastore);
+        return builder.build(run, flow(), step, task, spec, TaskResources.of(step, null), pool);
     }
 
     static Map<String, String> env(Container container) {

@@ -235,7 +235,7 @@ class PoolLedgerTest {
             return live.values().stream().filter(running -> !running).count();
         }
 
-        /** What TaskPods does for one Run: its tasks without a Pod the informer shows ask to be admitted. */
+        /** What TaskPodCreator does for one Run: its tasks without a Pod the informer shows ask to be admitted. */
         private void reconcile(String run) {
             List<PoolLedger.Candidate> candidates = new ArrayList<>();
             for (int t = 0; t < tasksPerRun; t++) {

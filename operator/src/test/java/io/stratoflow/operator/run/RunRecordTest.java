@@ -126,7 +126,7 @@ class RunRecordTest {
 
     Condition recorded(String ns, String run) {
         Run current = getRun(client, ns, run);
-        return current.getStatus() == null ? null : condition(current.getStatus().conditions, RunRecorder.CONDITION).orElse(null);
+        return current.getStatus() == null ? null : condition(current.getStatus().conditions, RunConditionType.RUN_RECORDED.type()).orElse(null);
     }
 
     @Test
@@ -154,7 +154,7 @@ class RunRecordTest {
         assertThat(running.resumeStep()).isNull();
         Run started = eventually().until(() -> getRun(client, ns, "train-1"), r -> r.getStatus() != null && r.getStatus().startedAt != null);
         assertThat(running.startedAtMillis()).isEqualTo(Instant.parse(started.getStatus().startedAt).toEpochMilli());
-        assertThat(condition(started.getStatus().conditions, RunRecorder.CONDITION).orElseThrow())
+        assertThat(condition(started.getStatus().conditions, RunConditionType.RUN_RECORDED.type()).orElseThrow())
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"))
                 .satisfies(c -> assertThat(c.getReason()).isEqualTo("Running"));
 
@@ -272,7 +272,7 @@ class RunRecordTest {
         datastore.runs().writeRun(annotated);
         // The Run again, as an operator whose status write was lost would see it: not recorded yet, and a changed spec.
         client.resources(Run.class).inNamespace(ns).withName("once-1").edit(r -> {
-            r.getStatus().conditions.removeIf(c -> c.getType().equals(RunRecorder.CONDITION));
+            r.getStatus().conditions.removeIf(c -> c.getType().equals(RunConditionType.RUN_RECORDED.type()));
             r.getSpec().parameters.put("alpha", "0.125");
             return r;
         });

@@ -54,7 +54,7 @@ class RunStatusSizeTest {
         int decisions = 0;
         while (!state.phase().isFinal()) {
             decision = engine.decide(state, done, ++now);
-            RunStatusBuilder.fromState(status, state, graph, 1, Instant.ofEpochMilli(now));
+            RunStatusAggregator.fromState(status, state, graph, 1, Instant.ofEpochMilli(now));
             largest = Math.max(largest, size(status));
             decisions++;
             // A random third of the running tasks finish before the next decision.

@@ -126,6 +126,8 @@ class InstallationTest {
             assertThat(allowed(operator, "", "pods", "create", "default")).isTrue();
             assertThat(allowed(operator, "", "pods", "delete", "default")).isTrue();
             assertThat(allowed(operator, "stratoflow.io", "runs/status", "patch", "default")).isTrue();
+            assertThat(allowed(operator, "stratoflow.io", "runs/status", "update", "default")).as("replacing a Run's status").isTrue();
+            assertThat(allowed(operator, "stratoflow.io", "flows/status", "update", "default")).as("replacing a Flow's status").isFalse();
             assertThat(allowed(operator, "", "events", "create", "default")).isTrue();
             assertThat(allowed(operator, "", "events", "update", "default")).as("counting up an Event").isTrue();
             assertThat(allowed(operator, "", "events", "delete", "default")).as("deleting events").isFalse();

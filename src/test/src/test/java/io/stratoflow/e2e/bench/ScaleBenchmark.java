@@ -15,12 +15,15 @@ import io.stratoflow.e2e.support.Flows;
 import io.stratoflow.datastore.DatastoreLocation;
 import io.stratoflow.e2e.support.OperatorProcess;
 import io.stratoflow.e2e.support.StratoflowCluster;
+import io.stratoflow.engine.Action;
 import io.stratoflow.engine.IndexPath;
 import io.stratoflow.engine.TaskInputs;
 import io.stratoflow.engine.TaskKey;
 import io.stratoflow.model.Flow;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.StepSpec;
+import io.stratoflow.task.TaskSpec;
+import io.stratoflow.operator.flow.ClusterTaskSpecs;
 import io.stratoflow.operator.pods.TaskPodBuilder;
 import io.stratoflow.operator.pods.TaskPodDefaults;
 import io.stratoflow.operator.pods.TaskPodNames;
@@ -249,8 +252,9 @@ public final class ScaleBenchmark {
         TaskResources resources = TaskResources.of(work, null);
         TaskInputs fromStart = new TaskInputs.Parents(List.of(TaskKey.root("start")));
         List<Pod> pods = IntStream.range(0, RAW_WARM_UP + count).mapToObj(i -> {
-            Pod pod = builder.build(owner, flow.getSpec(), work, new TaskKey(WORK, IndexPath.of(i)), 0, fromStart, resources, null,
-                    SIMULATED_DATASTORE, owner.getSpec().parameters);
+            Action.StartTask start = new Action.StartTask(new TaskKey(WORK, IndexPath.of(i)), 0, fromStart);
+            TaskSpec spec = ClusterTaskSpecs.of(owner, flow.getSpec(), work, start, owner.getSpec().parameters, SIMULATED_DATASTORE);
+            Pod pod = builder.build(owner, flow.getSpec(), work, start.task(), spec, resources, null);
             pod.getMetadata().getLabels().remove(TaskPodNames.RUN_LABEL);
             return pod;
         }).toList();
