@@ -101,7 +101,8 @@ public class RunReconciler implements Reconciler<Run> {
     public List<EventSource<?, Run>> prepareEventSources(EventSourceContext<Run> context) {
         InformerEventSource<Pod, Run> pods = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Pod.class, Run.class).withLabelSelector(TaskPodNames.RUN_LABEL)
-                        .withItemStore(new PrunedPodStore()).build(), context);
+                        .withItemStore(new PrunedPodStore()).withOnAddFilter(TaskPodEvents::added)
+                        .withOnUpdateFilter(TaskPodEvents::updated).withOnDeleteFilter(TaskPodEvents::deleted).build(), context);
         taskPodCache.use(pods);
         runGauges.countFrom(context.getPrimaryCache());
         // ComputePools are read from the cache; a pool's change does not trigger Runs by itself

@@ -131,6 +131,11 @@ final class TaskObserver {
                 age(pod, now), true));
     }
 
+    /** Whether the scheduler cannot place the Pod, or its node cannot start its container. */
+    static boolean isNotStarting(Pod pod) {
+        return unschedulable(pod, Instant.EPOCH).isPresent() || waitingForever(pod).isPresent();
+    }
+
     /** Whether a Pod of this pass's decision has already ended: no Pod event will come for it, so the Run looks again at once. */
     static boolean hasEnded(Pod pod) {
         String phase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
