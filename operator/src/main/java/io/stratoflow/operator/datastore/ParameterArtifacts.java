@@ -11,6 +11,7 @@ import io.stratoflow.datastore.ArtifactRef;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.DatastoreException;
 import io.stratoflow.datastore.Json;
+import io.stratoflow.datastore.ParameterCodec;
 import io.stratoflow.model.ParameterSpec;
 
 import java.io.IOException;
@@ -22,8 +23,8 @@ import java.util.Optional;
 /**
  * A cluster Run's parameters stored as artifacts, as the local runtime stores a run's: every parameter the Flow
  * declares, with the Run's value or else the Flow's default, written by the datastore's {@code ArtifactCodec} under
- * its declared type, so that a reader gets the typed value a local run gives. Values are the Run's JSON texts,
- * read as the task runner reads them (a plain string needs no quotes). A type of the flow's own code, which the
+ * its declared type, so that a reader gets the typed value a local run gives. Values are the Run's texts, read by
+ * the {@link ParameterCodec} as the task runner reads them. A type of the flow's own code, which the
  * operator cannot load, is stored as the JSON it was given, under the type's canonical name.
  */
 public final class ParameterArtifacts {
@@ -62,16 +63,9 @@ public final class ParameterArtifacts {
         }
     }
 
-    /** The value as the task runner reads it: a string without quotes is the string itself. */
     private static Object typed(ParameterSpec parameter, JavaType type, String text) {
-        if (text == null) {
-            return null;
-        }
-        if (type.getRawClass() == String.class && !text.startsWith("\"")) {
-            return text;
-        }
         try {
-            return Json.ARTIFACTS.readValue(text, type);
+            return ParameterCodec.decode(text, type);
         } catch (JsonProcessingException e) {
             throw invalid(parameter, text, e);
         }

@@ -3,6 +3,7 @@ package io.stratoflow.export;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.stratoflow.datastore.Json;
+import io.stratoflow.datastore.ParameterCodec;
 import io.stratoflow.definition.FlowDefinition;
 import io.stratoflow.definition.ParameterDefinition;
 import io.stratoflow.definition.Placement;
@@ -157,14 +158,8 @@ public final class FlowExporter {
     }
 
     private static String json(Object value, ParameterDefinition parameter) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof String text) {
-            return text;
-        }
         try {
-            return Json.ARTIFACTS.writerFor(Json.ARTIFACTS.constructType(parameter.field().getGenericType())).writeValueAsString(value);
+            return ParameterCodec.encode(value, Json.ARTIFACTS.constructType(parameter.field().getGenericType()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("Parameter " + parameter.name() + " cannot be written as JSON: " + e.getOriginalMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.stratoflow.task.runner;
 import io.stratoflow.datastore.ArtifactRef;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.Json;
+import io.stratoflow.datastore.ParameterCodec;
 import io.stratoflow.datastore.RunRecord;
 import io.stratoflow.definition.FlowDefinition;
 import io.stratoflow.definition.ParameterDefinition;
@@ -41,11 +42,8 @@ final class RunRecords {
     }
 
     private static Object parse(ParameterDefinition parameter, String text) {
-        if (parameter.type() == String.class && !text.startsWith("\"")) {
-            return text;
-        }
         try {
-            return Json.ARTIFACTS.readValue(text, Json.ARTIFACTS.constructType(parameter.field().getGenericType()));
+            return ParameterCodec.decode(text, Json.ARTIFACTS.constructType(parameter.field().getGenericType()));
         } catch (IOException e) {
             throw new UncheckedIOException("Parameter " + parameter.name() + " = " + text + " is not a valid "
                     + parameter.field().getGenericType().getTypeName() + ": " + e.getMessage(), e);
