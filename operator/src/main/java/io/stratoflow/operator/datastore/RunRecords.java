@@ -1,7 +1,9 @@
 package io.stratoflow.operator.datastore;
 
+import io.stratoflow.datastore.ArtifactRef;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.RunRecord;
+import io.stratoflow.datastore.RunRecordWriter;
 import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.RunState;
 import io.stratoflow.model.FlowResourceSpec;
@@ -9,7 +11,6 @@ import io.stratoflow.operator.flow.FlowGraphs;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The datastore's record of a cluster Run of an SDK flow, the {@link RunRecord} the local runtime writes for its
@@ -18,7 +19,8 @@ import java.util.Optional;
  * and for a resumed Run its origin and step, and the Run object it is (namespace, Flow, user); then its end, with the
  * engine's final state, so that the run's steps and tasks can be shown after the Run object is deleted. Every write is
  * a pure function of the Run, so a repeated one (a restart, a repeated reconcile) writes the same record; a final
- * record of the Run is never rewritten.
+ * record of the Run is never rewritten. The datastore's {@link RunRecordWriter} writes it, as it writes the record a
+ * run's first task leaves when nobody recorded the run.
  */
 public final class RunRecords {
 
@@ -46,7 +48,7 @@ public final class RunRecords {
 
     /** Records the Run as running. */
     public static void started(Datastore datastore, ClusterRun run) {
-        write(datastore, run, null, null, 0, null);
+        new RunRecordWriter(datastore.runs()).started(start(run), () -> parameters(datastore, run));
     }
 
     /**
@@ -55,26 +57,17 @@ public final class RunRecords {
      * @param state the engine's final state; null when the Run has none to keep
      */
     public static void finished(Datastore datastore, ClusterRun run, RunPhase phase, String message, long finishedAtMillis, RunState state) {
-        if (!phase.isFinal()) {
-            throw new IllegalArgumentException("A Run finishes Succeeded, Failed or Stopped, not " + phase);
-        }
-        write(datastore, run, phase, message, finishedAtMillis, state);
+        new RunRecordWriter(datastore.runs()).finished(start(run), () -> parameters(datastore, run), phase, message, finishedAtMillis,
+                state);
     }
 
-    private static void write(Datastore datastore, ClusterRun run, RunPhase phase, String message, long finishedAtMillis, RunState state) {
-        String flowName = FlowGraphs.datastoreFlowName(run.flow());
-        Optional<RunRecord> existing = datastore.runs().readRun(flowName, run.runId());
-        // A Run deleted and created again under its name starts later: its record replaces the old Run's.
-        if (existing.filter(r -> r.phase().isFinal() && r.startedAtMillis() == run.startedAtMillis()).isPresent()) {
-            return;
-        }
-        var parameters = ParameterArtifacts.store(datastore, run.flow().parameters == null ? List.of() : run.flow().parameters,
+    private static RunRecordWriter.RunStart start(ClusterRun run) {
+        return new RunRecordWriter.RunStart(FlowGraphs.datastoreFlowName(run.flow()), run.runId(), run.flow().runner.flowClass,
+                run.startedAtMillis(), run.origin(), run.resumeStep(), run.runObject());
+    }
+
+    private static Map<String, ArtifactRef> parameters(Datastore datastore, ClusterRun run) {
+        return ParameterArtifacts.store(datastore, run.flow().parameters == null ? List.of() : run.flow().parameters,
                 run.parameters() == null ? Map.of() : run.parameters());
-        RunRecord record = new RunRecord(flowName, run.runId(), run.flow().runner.flowClass, RunPhase.RUNNING, run.startedAtMillis(),
-                null, null, parameters, run.origin(), run.resumeStep(), run.runObject());
-        if (state != null) { // before the final record: whoever reads a final record finds the state it ended with
-            datastore.runs().writeState(flowName, run.runId(), state);
-        }
-        datastore.runs().writeRun(phase == null ? record : record.finished(phase, message, finishedAtMillis));
     }
 }

@@ -8,6 +8,7 @@ import io.stratoflow.api.TaskFailure;
 import io.stratoflow.datastore.ArtifactRef;
 import io.stratoflow.datastore.Datastore;
 import io.stratoflow.datastore.RunRecord;
+import io.stratoflow.datastore.RunRecordWriter;
 import io.stratoflow.datastore.TaskRecord;
 import io.stratoflow.definition.FlowDefinition;
 import io.stratoflow.definition.FlowIntrospector;
@@ -98,8 +99,10 @@ public final class TaskExecutor {
     /** The run's record; the first task of a run whose executor recorded none writes it, with the spec's parameters. */
     private RunRecord run(Datastore datastore, TaskSpec request, FlowDefinition flow) {
         return runs.computeIfAbsent(request.datastore() + "/" + request.flow() + "/" + request.runId(),
-                key -> datastore.runs().readRun(request.flow(), request.runId())
-                        .orElseGet(() -> RunRecords.recordFromParameters(datastore, flow, request)));
+                key -> new RunRecordWriter(datastore.runs()).recordedOrStarted(
+                        new RunRecordWriter.RunStart(request.flow(), request.runId(), flow.type().getName(), System.currentTimeMillis(),
+                                null, null, null),
+                        () -> SpecParameters.store(datastore, flow, request)));
     }
 
     @SuppressWarnings("unchecked")
