@@ -161,7 +161,7 @@ class TaskPodBuilderTest {
                 .containsEntry("STRATOFLOW_ATTEMPT", "2")
                 .containsEntry("STRATOFLOW_FOREACH_INDEX", "7")
                 .containsEntry("STRATOFLOW_RUN", "train-run")
-                .containsEntry("STRATOFLOW_INPUTS", "{\"parents\":\"start/0\"}")
+                .containsEntry("STRATOFLOW_INPUTS", "{\"parents\":[{\"step\":\"start\",\"taskId\":\"0\"}]}")
                 .doesNotContainKey(TaskSpecCodec.ENVIRONMENT_VARIABLE);
         assertThat(container.getEnvFrom()).isEmpty();
     }

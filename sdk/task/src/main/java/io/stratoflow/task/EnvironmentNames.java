@@ -33,7 +33,12 @@ public final class EnvironmentNames {
     public static final String ATTEMPT = "STRATOFLOW_ATTEMPT";
     /** For a task inside a foreach: its index in the innermost foreach. */
     public static final String FOREACH_INDEX = "STRATOFLOW_FOREACH_INDEX";
-    /** The tasks it starts from: {@code {"parents":"a/0,b/0"}} or {@code {"branches":{"step":…,"prefix":…,"count":N}}}. */
+    /**
+     * The tasks it starts from, in {@link TaskSpecCodec}'s encoding of the spec's {@code parents} and {@code branches}:
+     * {@code {"parents":[{"step":"a","taskId":"0"},{"step":"b","taskId":"0"}]}}, or for the join of a foreach
+     * {@code {"branches":{"step":…,"prefix":…,"count":N}}} (branch {@code i}'s task id is {@code prefix.i}, or
+     * {@code i} with an empty prefix), or {@code {}} for a run's first task.
+     */
     public static final String INPUTS = "STRATOFLOW_INPUTS";
 
     // --- The task runner and its launcher (bin/stratoflow-task): set by a step's env or by an image --------

@@ -4,7 +4,6 @@ import io.stratoflow.engine.TaskKey;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The environment a task's container gets from its {@link TaskSpec}. A step run by the SDK's task
@@ -32,18 +31,7 @@ public final class TaskEnvironment {
         if (task.path().depth() > 0) {
             env.put(EnvironmentNames.FOREACH_INDEX, Integer.toString(task.path().last()));
         }
-        env.put(EnvironmentNames.INPUTS, inputs(spec));
+        env.put(EnvironmentNames.INPUTS, TaskSpecCodec.encodeInputs(spec));
         return env;
-    }
-
-    private static String inputs(TaskSpec spec) {
-        if (spec.branches() != null) {
-            TaskSpec.Branches b = spec.branches();
-            return "{\"branches\":{\"step\":\"" + b.step() + "\",\"prefix\":\"" + b.prefix() + "\",\"count\":" + b.count() + "}}";
-        }
-        if (!spec.parents().isEmpty()) {
-            return spec.parents().stream().map(p -> p.step() + "/" + p.taskId()).collect(Collectors.joining(",", "{\"parents\":\"", "\"}"));
-        }
-        return "{}";
     }
 }

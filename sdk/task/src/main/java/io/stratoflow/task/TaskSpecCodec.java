@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.util.List;
+
 /**
  * The one encoding of a {@link TaskSpec} (single-line JSON), and of the report a finished task
  * leaves in its Pod's termination message. Executors and the task runner use only this class,
@@ -37,6 +39,16 @@ public final class TaskSpecCodec {
         }
     }
 
+    /**
+     * The tasks the spec's task starts from, as the spec's own {@code parents} and {@code branches} fields: the value of
+     * {@link EnvironmentNames#INPUTS}, {@code {"parents":[{"step":"start","taskId":"0"}]}},
+     * {@code {"branches":{"step":"work","prefix":"","count":3}}}, or {@code {}} for a run's first task. {@link #decode}
+     * reads it as a spec with only those fields.
+     */
+    public static String encodeInputs(TaskSpec spec) {
+        return write(new Inputs(spec.parents(), spec.branches()));
+    }
+
     public static String encode(TaskReport report) {
         return write(report);
     }
@@ -51,6 +63,11 @@ public final class TaskSpecCodec {
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    /** The input fields of a {@link TaskSpec}, without the empty one. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    private record Inputs(List<TaskSpec.TaskRef> parents, TaskSpec.Branches branches) {
     }
 
     private static String write(Object value) {
