@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +36,8 @@ public class PoolLedger {
     public record Candidate(String podName, TaskResources resources) {
     }
 
-    private record Reservation(TaskResources resources, long since) {
+    /** What an admitted Pod takes until the informer shows it; {@code owner} is its Run (null where the caller did not say). */
+    private record Reservation(TaskResources resources, long since, PoolQueue.RunKey owner) {
     }
 
     private final Map<String, Map<String, Reservation>> reserved = new ConcurrentHashMap<>();
@@ -60,6 +62,12 @@ public class PoolLedger {
      * @return the names of the admitted Pods, a prefix of the candidates
      */
     public List<String> admit(String pool, PoolResources quota, List<Candidate> candidates, Supplier<Collection<Pod>> knownPods) {
+        return admit(pool, quota, null, candidates, knownPods);
+    }
+
+    /** As {@link #admit(String, PoolResources, List, Supplier)}, for the Pods of the Run {@code owner}, whose end or deletion releases them. */
+    public List<String> admit(String pool, PoolResources quota, PoolQueue.RunKey owner, List<Candidate> candidates,
+                              Supplier<Collection<Pod>> knownPods) {
         Map<String, Reservation> pending = reserved.computeIfAbsent(pool, p -> new LinkedHashMap<>());
         synchronized (pending) {
             Collection<Pod> known = knownPods.get();
@@ -79,7 +87,7 @@ public class PoolLedger {
                     break;
                 }
                 usage.add(candidate.resources());
-                pending.put(candidate.podName(), new Reservation(candidate.resources(), now));
+                pending.put(candidate.podName(), new Reservation(candidate.resources(), now, owner));
                 admitted.add(candidate.podName());
             }
             return admitted;
@@ -92,6 +100,18 @@ public class PoolLedger {
         if (pending != null) {
             synchronized (pending) {
                 pending.remove(podName);
+            }
+        }
+    }
+
+    /**
+     * Drops the reservations of Runs that do not {@code exist} any more: a Run deleted just after it created a Pod (which
+     * its garbage-collected Pod then never shows) must not hold the pool's quota until the reservation expires.
+     */
+    public void retainOwnersThat(Predicate<PoolQueue.RunKey> exist) {
+        for (Map<String, Reservation> pending : reserved.values()) {
+            synchronized (pending) {
+                pending.values().removeIf(r -> r.owner() != null && !exist.test(r.owner()));
             }
         }
     }

@@ -26,6 +26,7 @@ import io.stratoflow.operator.metrics.TaskMetrics;
 import io.stratoflow.operator.pods.PrunedPodStore;
 import io.stratoflow.operator.pods.TaskPodCache;
 import io.stratoflow.operator.pods.TaskPodNames;
+import io.stratoflow.operator.pools.PoolLedger;
 import io.stratoflow.operator.pools.PoolQueue;
 import io.stratoflow.operator.status.ReconcileFailures;
 import jakarta.inject.Inject;
@@ -36,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Drives a Run, one pass at a time, in this order: open the pass ({@link RunPass}: what it knows, read once), pin the
@@ -60,6 +62,9 @@ public class RunReconciler implements Reconciler<Run> {
 
     @Inject
     PoolQueue poolQueue;
+
+    @Inject
+    PoolLedger ledger;
 
     @Inject
     TaskPodCache taskPodCache;
@@ -125,6 +130,8 @@ public class RunReconciler implements Reconciler<Run> {
     /** A Run that has ended: its record in the datastore completed, its recorded Pods deleted, nothing remembered of it. */
     private Duration tidyEnded(RunPass pass) {
         poolQueue.forget(pass.queueKey());
+        ledger.retainOwnersThat(key -> !key.equals(pass.queueKey()));
+        podCreator.forget(pass);
         pacer.forget(pass.id());
         failures.forget(pass.id());
         RunRecorder.Recording recording = runRecorder.recordEnded(pass);
@@ -162,7 +169,9 @@ public class RunReconciler implements Reconciler<Run> {
         Decision decision = pass.engine().decide(pass.state(), observations, pass.now().toEpochMilli());
 
         runActions.carryOut(pass, decision.actions(), observed);
-        poolQueue.retainExisting(key -> pass.context().getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).isPresent());
+        Predicate<PoolQueue.RunKey> exists = key -> pass.context().getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).isPresent();
+        poolQueue.retainExisting(exists);
+        ledger.retainOwnersThat(exists);
         RunRecorder.Recording recording = runRecorder.record(pass);
         TaskPodCreator.Created created = podCreator.createMissing(pass);
         List<ExternalTask> external = externalTasks.running(pass);

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,6 +78,14 @@ public class TaskPodCreator {
     private PodCreationLimiter limiter;
     private TaskPodBuilder builder;
     private ExecutorService creators;
+    /**
+     * Per Run, the Pods this operator created that the informer has not shown yet: a pass that follows the creating one
+     * within milliseconds would otherwise create them again, and be answered 409 for each. Forgotten once the informer
+     * shows the Pod, or after {@link #UNSEEN_FOR_AT_MOST} (a Pod deleted before the informer ever saw it is created
+     * again then), or after a restart, when the 409 says the same.
+     */
+    private final Map<String, Map<String, Long>> createdUnseen = new ConcurrentHashMap<>();
+    static final long UNSEEN_FOR_AT_MOST = java.time.Duration.ofSeconds(30).toMillis();
 
     Created createMissing(RunPass pass) {
         if (pass.state().phase().isFinal()) {
@@ -84,9 +93,12 @@ public class TaskPodCreator {
         }
         List<Pending> toCreate = new ArrayList<>();
         Map<String, List<Pending>> toAdmit = new LinkedHashMap<>();
-        boolean capped = collect(pass, toCreate, toAdmit);
+        Map<String, Long> unseen = createdUnseen.computeIfAbsent(pass.namespace() + "/" + pass.name(), k -> new ConcurrentHashMap<>());
+        long now = pass.now().toEpochMilli();
+        unseen.entrySet().removeIf(e -> pass.pods().containsKey(e.getKey()) || now - e.getValue() > UNSEEN_FOR_AT_MOST);
+        boolean capped = collect(pass, unseen, toCreate, toAdmit);
         Map<String, Integer> waiting = admit(pass, toAdmit, toCreate);
-        Created created = create(pass, toCreate);
+        Created created = create(pass, toCreate, unseen);
         for (ComputePool pool : pass.pools()) {
             poolQueue.waiting(pool.getMetadata().getName(), pass.queueKey(), waiting.getOrDefault(pool.getMetadata().getName(), 0));
         }
@@ -97,11 +109,11 @@ public class TaskPodCreator {
     }
 
     /** The running attempts without a Pod, at most {@link #MAX_CREATES_PER_PASS}: those in a pool with a quota wait for admission. */
-    private static boolean collect(RunPass pass, List<Pending> toCreate, Map<String, List<Pending>> toAdmit) {
+    private static boolean collect(RunPass pass, Map<String, Long> unseen, List<Pending> toCreate, Map<String, List<Pending>> toAdmit) {
         int considered = 0;
         for (ActiveTask active : pass.state().running()) {
             String name = TaskPodNames.podName(pass.name(), active.task(), active.attempt());
-            if (pass.pods().containsKey(name)) {
+            if (pass.pods().containsKey(name) || unseen.containsKey(name)) {
                 continue;
             }
             if (considered >= MAX_CREATES_PER_PASS) {
@@ -130,7 +142,7 @@ public class TaskPodCreator {
         toAdmit.forEach((poolName, candidates) -> {
             int admitted = 0;
             if (poolQueue.firstInLine(poolName, pass.queueKey())) {
-                admitted = ledger.admit(poolName, candidates.get(0).pool().getSpec().quota,
+                admitted = ledger.admit(poolName, candidates.get(0).pool().getSpec().quota, pass.queueKey(),
                         candidates.stream().map(c -> new PoolLedger.Candidate(c.podName(), c.resources())).toList(), pass::allTaskPods).size();
                 toCreate.addAll(candidates.subList(0, admitted));
             }
@@ -141,7 +153,7 @@ public class TaskPodCreator {
         return waiting;
     }
 
-    private Created create(RunPass pass, List<Pending> toCreate) {
+    private Created create(RunPass pass, List<Pending> toCreate, Map<String, Long> unseen) {
         DatastoreLocation datastore = pass.datastore(datastores).orElse(null);
         List<Future<Boolean>> creations = new ArrayList<>(toCreate.size());
         for (Pending pending : toCreate) {
@@ -156,6 +168,7 @@ public class TaskPodCreator {
                 if (creations.get(i).get()) {
                     created++;
                 }
+                unseen.put(toCreate.get(i).podName(), pass.now().toEpochMilli());
             } catch (ExecutionException e) {
                 // Typically configuration (a missing service account, an admission policy): report it and try again later.
                 Pending failed = toCreate.get(i);
@@ -188,6 +201,11 @@ public class TaskPodCreator {
             }
             throw e;
         }
+    }
+
+    /** A Run that has ended, or is gone, creates nothing more. */
+    void forget(RunPass pass) {
+        createdUnseen.remove(pass.namespace() + "/" + pass.name());
     }
 
     @PreDestroy

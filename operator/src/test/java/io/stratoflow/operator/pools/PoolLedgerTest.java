@@ -74,6 +74,22 @@ class PoolLedgerTest {
     }
 
     @Test
+    void theReservationsOfARunThatIsGoneStopCountingAtOnce() {
+        PoolLedger ledger = new PoolLedger();
+        PoolQueue.RunKey older = new PoolQueue.RunKey("2026-12-07T10:00:00Z", "team", "older");
+        PoolQueue.RunKey younger = new PoolQueue.RunKey("2026-12-07T10:01:00Z", "team", "younger");
+        // the older Run's Pods are created, and the Run deleted before the informer ever shows them
+        assertThat(ledger.admit(POOL, QUOTA, older, candidates("older", 8, "1"), List::of)).hasSize(8);
+        assertThat(ledger.admit(POOL, QUOTA, younger, candidates("younger", 1, "1"), List::of)).isEmpty();
+
+        ledger.retainOwnersThat(run -> !run.equals(older));
+        assertThat(ledger.reservations(POOL)).isZero();
+        assertThat(ledger.admit(POOL, QUOTA, younger, candidates("younger", 1, "1"), List::of)).containsExactly("younger-0");
+        ledger.retainOwnersThat(run -> !run.equals(older));
+        assertThat(ledger.reservations(POOL)).as("the younger Run's reservation stays").isEqualTo(1);
+    }
+
+    @Test
     void gpusAndMemoryAreHeldToo() {
         PoolLedger ledger = new PoolLedger();
         List<PoolLedger.Candidate> gpuTasks = List.of(new PoolLedger.Candidate("g-0", resources("1", "1Gi", 1)),
