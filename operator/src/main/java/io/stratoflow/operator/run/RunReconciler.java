@@ -169,9 +169,10 @@ public class RunReconciler implements Reconciler<Run> {
         Decision decision = pass.engine().decide(pass.state(), observations, pass.now().toEpochMilli());
 
         runActions.carryOut(pass, decision.actions(), observed);
-        Predicate<PoolQueue.RunKey> exists = key -> pass.context().getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).isPresent();
-        poolQueue.retainExisting(exists);
-        ledger.retainOwnersThat(exists);
+        // a Run deleted while it waited for quota must not hold its pools' line nor their quota
+        Predicate<PoolQueue.RunKey> cached = key -> pass.context().getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).isPresent();
+        poolQueue.retainExisting(cached);
+        ledger.retainOwnersThat(cached);
         RunRecorder.Recording recording = runRecorder.record(pass);
         TaskPodCreator.Created created = podCreator.createMissing(pass);
         List<ExternalTask> external = externalTasks.running(pass);
