@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 record ApiRequestCounts(Map<String, Double> byVerb, Map<String, Double> byVerbAndResource) {
 
-    static final String[] VERBS = {"GET", "LIST", "WATCH", "POST", "PUT", "PATCH", "DELETE"};
+    static final String[] VERBS = {"GET", "LIST", "WATCH", "POST", "PUT", "PATCH", "APPLY", "DELETE"};
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     static ApiRequestCounts read(KubernetesClient client) throws Exception {
