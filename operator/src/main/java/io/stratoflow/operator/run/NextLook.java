@@ -58,7 +58,8 @@ final class NextLook {
         for (ActiveTask active : pass.state().running()) {
             if (pass.startedNow(active)) {
                 Pod pod = pass.pods().get(TaskPodNames.podName(pass.name(), active.task(), active.attempt()));
-                if (TaskObserver.hasEnded(pod)) {
+                String phase = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
+                if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
                     return true;
                 }
             }

@@ -1,5 +1,6 @@
 package io.stratoflow.operator.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -46,6 +47,7 @@ final class RunPass {
     private final Instant now;
     private final RunStatus status;
     private final String statusAsRead;
+    private FlowResourceSpec startingOn;
     private Map<String, Pod> pods;
     private List<ComputePool> pools;
     private PoolDirectory directory;
@@ -122,9 +124,19 @@ final class RunPass {
         return new PoolQueue.RunKey(String.valueOf(run.getMetadata().getCreationTimestamp()), namespace(), name());
     }
 
-    /** The Flow the Run pinned when it started; null before. */
+    /** The Flow the Run pinned when it started (or starts on in this pass); null before. */
     FlowResourceSpec flow() {
-        return status.pinnedFlow;
+        return status.pinnedFlow != null ? status.pinnedFlow : startingOn;
+    }
+
+    /** The Run starts in this pass, on the Flow as it is now; the status pins it when this pass is aggregated. */
+    void startOn(FlowResourceSpec flow) {
+        startingOn = flow;
+    }
+
+    /** Whether the Run starts in this pass: its status does not pin its Flow yet. */
+    boolean startsNow() {
+        return status.pinnedFlow == null && startingOn != null;
     }
 
     StepSpec step(String name) {
@@ -141,7 +153,7 @@ final class RunPass {
     /** The engine's state as the status holds it, or a new one for a Run that has not started a task. */
     RunState state() {
         if (state == null) {
-            state = RunStatusAggregator.stateOf(status);
+            state = stateOf(status);
             if (state == null) {
                 state = new RunState(run.getSpec().maxWorkers, run.getSpec().maxNumSplits);
             }
@@ -151,7 +163,7 @@ final class RunPass {
 
     /** The engine state read back from the status, or null when the status holds none. */
     RunState recordedState() {
-        return state != null ? state : RunStatusAggregator.stateOf(status);
+        return state != null ? state : stateOf(status);
     }
 
     /**
@@ -175,7 +187,7 @@ final class RunPass {
         }
         String originName = run.getSpec().resume.originRun;
         RunState origin = context.getPrimaryCache().get(new ResourceID(originName, namespace()))
-                .map(Run::getStatus).map(RunStatusAggregator::stateOf).orElse(null);
+                .map(Run::getStatus).map(RunPass::stateOf).orElse(null);
         if (origin == null) {
             throw new IllegalArgumentException("Run " + name() + " resumes Run " + originName + ", which does not exist in namespace "
                     + namespace() + " or never started.");
@@ -275,5 +287,18 @@ final class RunPass {
             datastore = datastores.locationOf(flow());
         }
         return datastore;
+    }
+
+    /** The engine's state the status holds; null when none. */
+    private static RunState stateOf(RunStatus status) {
+        JsonNode engine = status.engine;
+        if (engine == null || engine.isNull()) {
+            return null;
+        }
+        try {
+            return Json.METADATA.treeToValue(engine, RunState.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("The Run's status.engine cannot be read: " + e.getOriginalMessage(), e);
+        }
     }
 }

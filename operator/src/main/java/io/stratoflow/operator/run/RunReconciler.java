@@ -40,8 +40,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Drives a Run, one pass at a time, in this order: open the pass ({@link RunPass}: what it knows, read once), pin the
- * Flow when the Run starts ({@link RunStarter}), observe the Pods ({@link TaskObserver}) and the external tasks'
+ * Drives a Run, one pass at a time, in this order: open the pass ({@link RunPass}: what it knows, read once), check
+ * what a starting Run needs ({@link RunStarter}), observe the Pods ({@link TaskObserver}) and the external tasks'
  * records ({@link ExternalTaskOutcomes}), let the engine decide, carry out its decision ({@link RunActions}), record
  * the run in the datastore ({@link RunRecorder}), create the Pods of started tasks ({@link TaskPodCreator}) and list
  * the external ones ({@link ExternalTasks}), aggregate the status ({@link RunStatusAggregator}), write it once
@@ -121,7 +121,6 @@ public class RunReconciler implements Reconciler<Run> {
     @Override
     public UpdateControl<Run> reconcile(Run run, Context<Run> context) {
         RunPass pass = RunPass.open(run, context, Instant.now());
-        RunStatusAggregator.reconciled(pass);
         Duration next = RunPhase.isFinalStatus(pass.status().phase) ? tidyEnded(pass) : drive(pass);
         failures.succeeded(pass.id());
         return next == null ? UpdateControl.noUpdate() : UpdateControl.<Run>noUpdate().rescheduleAfter(next);
@@ -152,7 +151,7 @@ public class RunReconciler implements Reconciler<Run> {
             if (start.flow() == null) {
                 return refuse(pass, start);
             }
-            RunStatusAggregator.pinned(pass, start.flow());
+            pass.startOn(start.flow());
         }
         try {
             pass.engine();

@@ -1,6 +1,5 @@
 package io.stratoflow.operator.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.stratoflow.datastore.Json;
 import io.stratoflow.engine.RunPhase;
@@ -8,7 +7,6 @@ import io.stratoflow.engine.RunState;
 import io.stratoflow.engine.StepState;
 import io.stratoflow.graph.FlowGraph;
 import io.stratoflow.model.ExternalTask;
-import io.stratoflow.model.FlowResourceSpec;
 import io.stratoflow.model.Run;
 import io.stratoflow.model.RunStatus;
 import io.stratoflow.model.StepProgress;
@@ -31,21 +29,8 @@ final class RunStatusAggregator {
     private RunStatusAggregator() {
     }
 
-    /** The engine's state the status holds; null when none. */
-    static RunState stateOf(RunStatus status) {
-        JsonNode engine = status.engine;
-        if (engine == null || engine.isNull()) {
-            return null;
-        }
-        try {
-            return Json.METADATA.treeToValue(engine, RunState.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("The Run's status.engine cannot be read: " + e.getOriginalMessage(), e);
-        }
-    }
-
     /** A pass that did not throw: after one that did, condition Reconciled turns True again. */
-    static void reconciled(RunPass pass) {
+    private static void reconciled(RunPass pass) {
         List<Condition> conditions = pass.status().conditions;
         if (ReconcileFailures.failedLast(conditions)) {
             set(pass, RunConditionType.RECONCILED, true, RunConditionReason.RECONCILED, "the last reconciliation succeeded");
@@ -54,6 +39,7 @@ final class RunStatusAggregator {
 
     /** The Run's Flow does not exist (yet): it waits, Pending. */
     static void waitingForFlow(RunPass pass, RunStarter.Start start) {
+        reconciled(pass);
         RunStatus status = pass.status();
         status.observedGeneration = pass.generation();
         status.phase = RunPhase.PENDING.statusName();
@@ -63,6 +49,8 @@ final class RunStatusAggregator {
 
     /** A Run that cannot start (an invalid Flow, refused resources, a resume of nothing) fails, saying why. */
     static void refused(RunPass pass, RunConditionReason reason, String message) {
+        reconciled(pass);
+        pinIfStarting(pass);
         RunStatus status = pass.status();
         status.observedGeneration = pass.generation();
         status.phase = RunPhase.FAILED.statusName();
@@ -75,9 +63,12 @@ final class RunStatusAggregator {
         RunEvents.warning(pass.client(), pass.run(), reason.reason(), message);
     }
 
-    /** The Run starts on the Flow as it is now: later changes of the Flow do not reach it. */
-    static void pinned(RunPass pass, FlowResourceSpec flow) {
-        pass.status().pinnedFlow = flow;
+    /** A Run that starts in this pass keeps the Flow as it is now: later changes of the Flow do not reach it. */
+    private static void pinIfStarting(RunPass pass) {
+        if (!pass.startsNow()) {
+            return;
+        }
+        pass.status().pinnedFlow = pass.flow();
         Conditions.remove(pass.status().conditions, RunConditionType.FLOW_FOUND.type());
         RunEvents.normal(pass.client(), pass.run(), RunConditionReason.STARTED.reason(),
                 "Run of flow " + pass.run().getSpec().flowRef.name + " started");
@@ -86,6 +77,8 @@ final class RunStatusAggregator {
     /** Everything a pass that drove the Run knows, into its status. */
     static void driven(RunPass pass, TaskObserver.Observed observed, RunRecorder.Recording recording, TaskPodCreator.Created created,
                        List<ExternalTask> externalTasks) {
+        reconciled(pass);
+        pinIfStarting(pass);
         RunStatus status = pass.status();
         fromState(status, pass.state(), pass.graph(), pass.generation(), pass.now());
         status.externalTasks = externalTasks;
@@ -105,6 +98,7 @@ final class RunStatusAggregator {
 
     /** A pass over a Run that has ended: only its record in the datastore may still change. */
     static void ended(RunPass pass, RunRecorder.Recording recording) {
+        reconciled(pass);
         recorded(pass, recording);
     }
 
