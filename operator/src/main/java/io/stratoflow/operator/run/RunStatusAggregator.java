@@ -83,13 +83,9 @@ final class RunStatusAggregator {
         fromState(status, pass.state(), pass.graph(), pass.generation(), pass.now());
         status.externalTasks = externalTasks;
         recorded(pass, recording);
-        describe(pass, observed.notPlaced(), RunConditionType.UNSCHEDULABLE, "cannot be scheduled", RunConditionReason.UNSCHEDULABLE,
-                RunConditionReason.SCHEDULED, "every task Pod could be scheduled", true);
-        describe(pass, observed.waitingForNodes(), RunConditionType.WAITING_FOR_NODES, "wait for the autoscaler to add nodes to their pool",
-                RunConditionReason.WAITING_FOR_NODES, RunConditionReason.NODES_AVAILABLE, "no task Pod waits for a node", false);
-        describe(pass, observed.notStarting(), RunConditionType.CONTAINERS_NOT_STARTING, "cannot start their container",
-                RunConditionReason.CONTAINERS_NOT_STARTING, RunConditionReason.CONTAINERS_STARTING,
-                "every task Pod's container could start", true);
+        describe(pass, observed.notPlaced(), NOT_PLACED);
+        describe(pass, observed.waitingForNodes(), WAITING_FOR_NODES);
+        describe(pass, observed.notStarting(), NOT_STARTING);
         podsCreated(pass, created);
         if (created.waitingForQuota() > 0 && !RunPhase.FAILED.statusName().equals(status.phase)) {
             status.message = created.waitingForQuota() + " task(s) wait for quota of ComputePool " + created.waitingPools();
@@ -159,21 +155,37 @@ final class RunStatusAggregator {
         set(pass, RunConditionType.RUN_RECORDED, recording.recorded(), recording.reason(), recording.message());
     }
 
-    /** A condition (and an Event when it turns true) for task Pods that wait on something that will not change by itself. */
-    private static void describe(RunPass pass, List<TaskObserver.Unschedulable> waiting, RunConditionType type, String what,
-                                 RunConditionReason reason, RunConditionReason okReason, String okMessage, boolean warning) {
-        if (!waiting.isEmpty()) {
-            TaskObserver.Unschedulable first = waiting.get(0);
-            String message = waiting.size() + " task(s) " + what + "; task " + first.task() + " (Pod " + first.pod() + "): " + first.message();
-            boolean isNew = find(pass, type).map(c -> !"True".equals(c.getStatus())).orElse(true);
-            set(pass, type, true, reason, message);
-            if (isNew && warning) {
-                RunEvents.warning(pass.client(), pass.run(), reason.reason(), message);
+    /**
+     * A condition about task Pods that wait on something that will not change by itself: what its message says of them,
+     * its reason while some wait and once none does, and whether turning true is a warning.
+     */
+    private record Waiting(RunConditionType type, String what, RunConditionReason reason, RunConditionReason okReason, String okMessage,
+                           boolean warning) {
+    }
+
+    private static final Waiting NOT_PLACED = new Waiting(RunConditionType.UNSCHEDULABLE, "cannot be scheduled",
+            RunConditionReason.UNSCHEDULABLE, RunConditionReason.SCHEDULED, "every task Pod could be scheduled", true);
+    private static final Waiting WAITING_FOR_NODES = new Waiting(RunConditionType.WAITING_FOR_NODES,
+            "wait for the autoscaler to add nodes to their pool", RunConditionReason.WAITING_FOR_NODES, RunConditionReason.NODES_AVAILABLE,
+            "no task Pod waits for a node", false);
+    private static final Waiting NOT_STARTING = new Waiting(RunConditionType.CONTAINERS_NOT_STARTING, "cannot start their container",
+            RunConditionReason.CONTAINERS_NOT_STARTING, RunConditionReason.CONTAINERS_STARTING, "every task Pod's container could start", true);
+
+    /** The condition (and an Event when it turns true) for the Pods that wait so. */
+    private static void describe(RunPass pass, List<TaskObserver.Unschedulable> pods, Waiting condition) {
+        if (!pods.isEmpty()) {
+            TaskObserver.Unschedulable first = pods.get(0);
+            String message = pods.size() + " task(s) " + condition.what() + "; task " + first.task() + " (Pod " + first.pod() + "): "
+                    + first.message();
+            boolean isNew = find(pass, condition.type()).map(c -> !"True".equals(c.getStatus())).orElse(true);
+            set(pass, condition.type(), true, condition.reason(), message);
+            if (isNew && condition.warning()) {
+                RunEvents.warning(pass.client(), pass.run(), condition.reason().reason(), message);
             } else if (isNew) {
-                RunEvents.normal(pass.client(), pass.run(), reason.reason(), message);
+                RunEvents.normal(pass.client(), pass.run(), condition.reason().reason(), message);
             }
-        } else if (find(pass, type).isPresent()) {
-            set(pass, type, false, okReason, okMessage);
+        } else if (find(pass, condition.type()).isPresent()) {
+            set(pass, condition.type(), false, condition.okReason(), condition.okMessage());
         }
     }
 

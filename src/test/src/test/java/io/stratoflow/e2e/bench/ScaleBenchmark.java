@@ -17,6 +17,7 @@ import io.stratoflow.e2e.support.OperatorProcess;
 import io.stratoflow.e2e.support.StratoflowCluster;
 import io.stratoflow.engine.Action;
 import io.stratoflow.engine.IndexPath;
+import io.stratoflow.engine.RunPhase;
 import io.stratoflow.engine.TaskInputs;
 import io.stratoflow.engine.TaskKey;
 import io.stratoflow.model.Flow;
@@ -331,7 +332,7 @@ public final class ScaleBenchmark {
         while (true) {
             run = client.resources(Run.class).inNamespace(namespace).withName(runName).get();
             String phase = run.getStatus() == null ? null : run.getStatus().phase;
-            if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+            if (RunPhase.isFinalStatus(phase)) {
                 break;
             }
             Thread.sleep(1000);
@@ -355,7 +356,7 @@ public final class ScaleBenchmark {
         System.out.printf(Locale.ROOT, "%8d %14.1f %16.1f %11.0f%% %16.1f %14.1f %10.1f %10d %8d %13d %12.1f %12.1f %14.1f %14.1f  %s%n", width,
                 exist, rate, 100 * rate / rawLimit, lastDone, succeeded, tail, pods.mostAtOnce(), deleted, statusBytes, etcd.totalMiB(),
                 etcd.inUseMiB(), memory.peakHeapMiB(), memory.peakRssMiB(),
-                ("Succeeded".equals(run.getStatus().phase) ? "" : run.getStatus().phase + ": " + run.getStatus().message)
+                (RunPhase.SUCCEEDED.statusName().equals(run.getStatus().phase) ? "" : run.getStatus().phase + ": " + run.getStatus().message)
                         + (pods.createdCount() < width || pods.succeededCount() < width
                         ? " (the watch saw " + pods.createdCount() + " split Pods created, " + pods.succeededCount() + " succeeded)" : ""));
         System.out.printf(Locale.ROOT, "%s%n  Run reconcile passes: %.0f (%.3f per task)%n", requests.perTask(width + 2), passes, passes / (width + 2));
