@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Deletes, in the background, the Run's Succeeded Pods whose result its written status records, so that a wide
@@ -95,10 +94,6 @@ public class SucceededPodCleanup {
 
     @PostConstruct
     void init() {
-        deleters = Executors.newFixedThreadPool(Math.max(1, settings.podCreationThreads()), r -> {
-            Thread thread = new Thread(r, "stratoflow-pod-deleter");
-            thread.setDaemon(true);
-            return thread;
-        });
+        deleters = PodRequestThreads.named("stratoflow-pod-deleter", settings.podCreationThreads());
     }
 }

@@ -32,7 +32,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -215,11 +214,7 @@ public class TaskPodCreator {
 
     @PostConstruct
     void init() {
-        creators = Executors.newFixedThreadPool(Math.max(1, settings.podCreationThreads()), r -> {
-            Thread thread = new Thread(r, "stratoflow-pod-creator");
-            thread.setDaemon(true);
-            return thread;
-        });
+        creators = PodRequestThreads.named("stratoflow-pod-creator", settings.podCreationThreads());
         limiter = new PodCreationLimiter(settings.podCreatesPerSecond());
         builder = new TaskPodBuilder(new TaskPodDefaults(settings.defaultImage(), settings.taskServiceAccount().orElse(null),
                 datastores.credentialsSecret().orElse(null)));
