@@ -57,15 +57,11 @@ public class PoolLedger {
      * admits. Stops at the first that does not fit, so a large task is not overtaken for ever by
      * smaller ones behind it.
      *
+     * @param owner     the Run whose Pods these are: its end or deletion releases their reservations (null for none)
      * @param knownPods the informer's Pods, read under the lock: a list taken earlier could miss a
      *                  Pod whose reservation another thread has since dropped
      * @return the names of the admitted Pods, a prefix of the candidates
      */
-    public List<String> admit(String pool, PoolResources quota, List<Candidate> candidates, Supplier<Collection<Pod>> knownPods) {
-        return admit(pool, quota, null, candidates, knownPods);
-    }
-
-    /** As {@link #admit(String, PoolResources, List, Supplier)}, for the Pods of the Run {@code owner}, whose end or deletion releases them. */
     public List<String> admit(String pool, PoolResources quota, PoolQueue.RunKey owner, List<Candidate> candidates,
                               Supplier<Collection<Pod>> knownPods) {
         Map<String, Reservation> pending = reserved.computeIfAbsent(pool, p -> new LinkedHashMap<>());

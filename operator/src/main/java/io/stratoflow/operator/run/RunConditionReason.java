@@ -20,7 +20,6 @@ enum RunConditionReason {
     NO_DATASTORE("NoDatastore"),
     REFUSED("Refused"),
     RESUME_ORIGIN_INVALID("ResumeOriginInvalid"),
-    RECONCILED("Reconciled"),
     UNSCHEDULABLE("Unschedulable"),
     SCHEDULED("Scheduled"),
     WAITING_FOR_NODES("WaitingForNodes"),

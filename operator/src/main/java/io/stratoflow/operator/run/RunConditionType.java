@@ -8,8 +8,6 @@ enum RunConditionType {
     SUCCEEDED("Succeeded"),
     /** False while the Flow the Run names does not exist; removed once it does. */
     FLOW_FOUND("FlowFound"),
-    /** False after a pass that threw, saying why; True again after the next pass that succeeds. */
-    RECONCILED("Reconciled"),
     UNSCHEDULABLE("Unschedulable"),
     WAITING_FOR_NODES("WaitingForNodes"),
     CONTAINERS_NOT_STARTING("ContainersNotStarting"),

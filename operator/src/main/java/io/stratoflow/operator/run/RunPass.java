@@ -256,9 +256,8 @@ final class RunPass {
      * (whose Pod waited for quota or for the next pass), with the inputs the same engine gives it from the state.
      */
     Action.StartTask started(ActiveTask active) {
-        Action.StartTask now = startedNow.get(active.task());
-        if (now != null && now.attempt() == active.attempt()) {
-            return now;
+        if (startedNow(active)) {
+            return startedNow.get(active.task());
         }
         return new Action.StartTask(active.task(), active.attempt(), engine().inputsOf(state(), active.task()));
     }

@@ -205,16 +205,18 @@ public class RunReconciler implements Reconciler<Run> {
     @Override
     public ErrorStatusUpdateControl<Run> updateErrorStatus(Run run, Context<Run> context, Exception e) {
         ResourceID id = ResourceID.fromResource(run);
-        ReconcileFailures.Failure failure = failures.failed(id, "Run", e);
-        LOG.warnf(e, "Run %s/%s: %s", id.getNamespace().orElse(""), id.getName(), failure.message());
         Run asCached = context.getPrimaryCache().get(id).map(cached -> Json.METADATA.convertValue(cached, Run.class)).orElse(null);
-        if (failure.reason().equals("Conflict") || asCached == null) {
-            return ErrorStatusUpdateControl.<Run>noStatusUpdate().withNoRetry().rescheduleAfter(failure.retryAfter());
+        if (asCached == null) {
+            return ErrorStatusUpdateControl.<Run>noStatusUpdate().withNoRetry(); // deleted meanwhile: nothing to record it on
         }
         if (asCached.getStatus() == null) {
             asCached.setStatus(new RunStatus());
         }
-        RunStatusAggregator.failed(asCached, failure);
+        ReconcileFailures.Failure failure = failures.recordFailure(asCached, asCached.getStatus().conditions, e);
+        LOG.warnf(e, "Run %s/%s: %s", id.getNamespace().orElse(""), id.getName(), failure.message());
+        if (failure.reason().equals("Conflict")) {
+            return ErrorStatusUpdateControl.<Run>noStatusUpdate().withNoRetry().rescheduleAfter(failure.retryAfter());
+        }
         RunEvents.warning(context.getClient(), run, failure.reason(), failure.message());
         return ErrorStatusUpdateControl.patchStatus(asCached).withNoRetry().rescheduleAfter(failure.retryAfter());
     }

@@ -29,12 +29,9 @@ final class RunStatusAggregator {
     private RunStatusAggregator() {
     }
 
-    /** A pass that did not throw: after one that did, condition Reconciled turns True again. */
+    /** A pass that did not throw: after one that did, condition Reconciled turns True again (as for every resource kind). */
     private static void reconciled(RunPass pass) {
-        List<Condition> conditions = pass.status().conditions;
-        if (ReconcileFailures.failedLast(conditions)) {
-            set(pass, RunConditionType.RECONCILED, true, RunConditionReason.RECONCILED, "the last reconciliation succeeded");
-        }
+        ReconcileFailures.markReconciled(pass.status().conditions, pass.generation(), pass.now());
     }
 
     /** The Run's Flow does not exist (yet): it waits, Pending. */
@@ -96,13 +93,6 @@ final class RunStatusAggregator {
     static void ended(RunPass pass, RunRecorder.Recording recording) {
         reconciled(pass);
         recorded(pass, recording);
-    }
-
-    /** A pass that threw: condition Reconciled False on a copy of the status as it was, saying why. */
-    static void failed(Run run, ReconcileFailures.Failure failure) {
-        long generation = run.getMetadata().getGeneration() == null ? 0 : run.getMetadata().getGeneration();
-        Conditions.set(run.getStatus().conditions, RunConditionType.RECONCILED.type(), false, failure.reason(), failure.message(), generation,
-                Instant.now());
     }
 
     /** Phase, progress per step, the engine's state and conditions Running and Succeeded, from the engine's state. */

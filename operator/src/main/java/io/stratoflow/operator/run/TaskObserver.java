@@ -121,7 +121,7 @@ final class TaskObserver {
     }
 
     private static Optional<Unschedulable> notStarted(ActiveTask active, Pod pod, Instant now) {
-        Optional<PodCondition> notScheduled = unschedulable(pod, now);
+        Optional<PodCondition> notScheduled = unschedulable(pod);
         if (notScheduled.isPresent()) {
             return Optional.of(new Unschedulable(active.task(), active.attempt(), pod.getMetadata().getName(),
                     notScheduled.get().getMessage(), since(notScheduled.get(), pod, now), false));
@@ -133,7 +133,7 @@ final class TaskObserver {
 
     /** Whether the scheduler cannot place the Pod, or its node cannot start its container. */
     static boolean isNotStarting(Pod pod) {
-        return unschedulable(pod, Instant.EPOCH).isPresent() || waitingForever(pod).isPresent();
+        return unschedulable(pod).isPresent() || waitingForever(pod).isPresent();
     }
 
     /** Whether a Pod of this pass's decision has already ended: no Pod event will come for it, so the Run looks again at once. */
@@ -142,7 +142,7 @@ final class TaskObserver {
         return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
-    private static Optional<PodCondition> unschedulable(Pod pod, Instant now) {
+    private static Optional<PodCondition> unschedulable(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
             return Optional.empty();
         }

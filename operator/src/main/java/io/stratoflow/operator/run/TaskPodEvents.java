@@ -2,8 +2,6 @@ package io.stratoflow.operator.run;
 
 import io.fabric8.kubernetes.api.model.Pod;
 
-import java.util.Objects;
-
 /**
  * Which changes of a task Pod give its Run something to decide: the Pod ended, or it does not start (the scheduler
  * cannot place it, its container cannot start), or it vanished before its end was recorded. The rest of a Pod's life
@@ -23,7 +21,7 @@ final class TaskPodEvents {
 
     static boolean updated(Pod now, Pod before) {
         if (TaskObserver.hasEnded(now)) {
-            return !TaskObserver.hasEnded(before) || !Objects.equals(phase(now), phase(before));
+            return !TaskObserver.hasEnded(before);
         }
         // also when it stops being so: the Run's condition that said it turns back
         return TaskObserver.isNotStarting(now) || before != null && TaskObserver.isNotStarting(before);

@@ -38,39 +38,39 @@ class PoolLedgerTest {
     void admitsWhatFitsInOrderAndCountsWhatItAdmittedUntilTheInformerShowsIt() {
         PoolLedger ledger = new PoolLedger();
         List<Pod> informer = new ArrayList<>();
-        List<String> first = ledger.admit(POOL, QUOTA, candidates("a", 6, "1"), () -> informer);
+        List<String> first = ledger.admit(POOL, QUOTA, null, candidates("a", 6, "1"), () -> informer);
         assertThat(first).containsExactly("a-0", "a-1", "a-2", "a-3", "a-4", "a-5");
 
         // another Run, reconciled before the informer shows any of a's Pods: only 2 CPUs are left
-        assertThat(ledger.admit(POOL, QUOTA, candidates("b", 6, "1"), () -> informer)).containsExactly("b-0", "b-1");
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("b", 6, "1"), () -> informer)).containsExactly("b-0", "b-1");
 
         // the informer now shows a's Pods (live): their reservations give way to them, nothing counted twice
         first.forEach(name -> informer.add(pod(name, "1", "Pending")));
         assertThat(ledger.reservations(POOL)).isEqualTo(8);
-        assertThat(ledger.admit(POOL, QUOTA, candidates("c", 1, "1"), () -> informer)).isEmpty();
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("c", 1, "1"), () -> informer)).isEmpty();
         assertThat(ledger.reservations(POOL)).isEqualTo(2);
 
         // two of a's Pods finish: two more fit
         informer.set(0, pod("a-0", "1", "Succeeded"));
         informer.set(1, pod("a-1", "1", "Failed"));
-        assertThat(ledger.admit(POOL, QUOTA, candidates("c", 3, "1"), () -> informer)).containsExactly("c-0", "c-1");
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("c", 3, "1"), () -> informer)).containsExactly("c-0", "c-1");
     }
 
     @Test
     void stopsAtTheFirstTaskThatDoesNotFitSoThatItIsNotOvertaken() {
         PoolLedger ledger = new PoolLedger();
         List<PoolLedger.Candidate> mixed = List.of(candidate("big-0", "6"), candidate("big-1", "6"), candidate("small-0", "1"));
-        assertThat(ledger.admit(POOL, QUOTA, mixed, List::of)).containsExactly("big-0");
+        assertThat(ledger.admit(POOL, QUOTA, null, mixed, List::of)).containsExactly("big-0");
     }
 
     @Test
     void aCandidateAdmittedBeforeIsNotCountedTwiceAndAFailedCreationGivesItsShareBack() {
         PoolLedger ledger = new PoolLedger();
-        assertThat(ledger.admit(POOL, QUOTA, candidates("a", 8, "1"), List::of)).hasSize(8);
-        assertThat(ledger.admit(POOL, QUOTA, candidates("a", 8, "1"), List::of)).hasSize(8);
-        assertThat(ledger.admit(POOL, QUOTA, candidates("b", 1, "1"), List::of)).isEmpty();
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("a", 8, "1"), List::of)).hasSize(8);
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("a", 8, "1"), List::of)).hasSize(8);
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("b", 1, "1"), List::of)).isEmpty();
         ledger.release(POOL, "a-3");
-        assertThat(ledger.admit(POOL, QUOTA, candidates("b", 2, "1"), List::of)).containsExactly("b-0");
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("b", 2, "1"), List::of)).containsExactly("b-0");
     }
 
     @Test
@@ -94,20 +94,20 @@ class PoolLedgerTest {
         PoolLedger ledger = new PoolLedger();
         List<PoolLedger.Candidate> gpuTasks = List.of(new PoolLedger.Candidate("g-0", resources("1", "1Gi", 1)),
                 new PoolLedger.Candidate("g-1", resources("1", "1Gi", 1)), new PoolLedger.Candidate("g-2", resources("1", "1Gi", 1)));
-        assertThat(ledger.admit(POOL, QUOTA, gpuTasks, List::of)).containsExactly("g-0", "g-1");
+        assertThat(ledger.admit(POOL, QUOTA, null, gpuTasks, List::of)).containsExactly("g-0", "g-1");
         List<PoolLedger.Candidate> memoryTasks = List.of(new PoolLedger.Candidate("m-0", resources("1", "40Gi", 0)),
                 new PoolLedger.Candidate("m-1", resources("1", "40Gi", 0)));
-        assertThat(ledger.admit("other", QUOTA, memoryTasks, List::of)).containsExactly("m-0");
+        assertThat(ledger.admit("other", QUOTA, null, memoryTasks, List::of)).containsExactly("m-0");
     }
 
     @Test
     void aReservationWhosePodNeverAppearsExpires() {
         AtomicLong now = new AtomicLong();
         PoolLedger ledger = new PoolLedger(now::get);
-        assertThat(ledger.admit(POOL, QUOTA, candidates("a", 8, "1"), List::of)).hasSize(8);
-        assertThat(ledger.admit(POOL, QUOTA, candidates("b", 1, "1"), List::of)).isEmpty();
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("a", 8, "1"), List::of)).hasSize(8);
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("b", 1, "1"), List::of)).isEmpty();
         now.addAndGet(PoolLedger.RESERVATION_LIFETIME.toNanos() + 1);
-        assertThat(ledger.admit(POOL, QUOTA, candidates("b", 1, "1"), List::of)).containsExactly("b-0");
+        assertThat(ledger.admit(POOL, QUOTA, null, candidates("b", 1, "1"), List::of)).containsExactly("b-0");
     }
 
     /**
@@ -151,7 +151,7 @@ class PoolLedgerTest {
                             candidates.add(candidate(name, "1"));
                         }
                     }
-                    for (String name : ledger.admit(POOL, QUOTA, candidates, () -> List.copyOf(informer.values()))) {
+                    for (String name : ledger.admit(POOL, QUOTA, null, candidates, () -> List.copyOf(informer.values()))) {
                         if (created.add(name)) {
                             // one counter, not a sum over the map: iterating it while others change it can count a
                             // finished Pod and its successor together, which never existed at once
@@ -262,7 +262,7 @@ class PoolLedgerTest {
             }
             List<Pod> shown = informer.entrySet().stream().map(e -> pods.computeIfAbsent(e.getKey() + "/" + e.getValue(),
                     k -> pod(e.getKey(), String.valueOf(cpus.get(e.getKey())), e.getValue()))).toList();
-            for (String name : ledger.admit(POOL, QUOTA, candidates, () -> shown)) {
+            for (String name : ledger.admit(POOL, QUOTA, null, candidates, () -> shown)) {
                 if (!live.containsKey(name)) {
                     creating.add(name);
                 }
